@@ -1,0 +1,283 @@
+//! syn's blind spot is macros: their bodies are token streams. This helper parses the bodies
+//! of the macros whose arguments are expressions (`format!`-family, printing, logging,
+//! tracing, assertions, `vec!`, `write!`, sqlx's `query!`), so rules see what is inside.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+
+/// The arguments of a macro call that takes a format string.
+#[derive(Default)]
+pub struct FormatArgs {
+    /// The format string, if the macro has one.
+    pub template: Option<syn::LitStr>,
+    /// Positional and named arguments (`name = expr` gives `expr`), and tracing fields
+    /// (`user = %value` gives `value`), in order.
+    pub args: Vec<syn::Expr>,
+    /// Names captured inline in the template: `"{user}"` gives `user`.
+    pub inline: Vec<String>,
+    /// Names of tracing fields / named arguments, parallel to nothing: `user = %v` gives `user`.
+    pub field_names: Vec<String>,
+}
+
+/// Macros that print, log or format (last path segment).
+pub fn is_format_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "format"
+            | "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "write"
+            | "writeln"
+            | "format_args"
+            | "panic"
+            | "unreachable"
+            | "todo"
+            | "unimplemented"
+            | "trace"
+            | "debug"
+            | "info"
+            | "warn"
+            | "error"
+            | "event"
+            | "log"
+            | "anyhow"
+            | "bail"
+            | "ensure"
+            | "eyre"
+            | "assert"
+            | "assert_eq"
+            | "assert_ne"
+            | "debug_assert"
+            | "debug_assert_eq"
+            | "debug_assert_ne"
+    )
+}
+
+/// Macros that log or print (where a secret must not go).
+pub fn is_log_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "dbg"
+            | "trace"
+            | "debug"
+            | "info"
+            | "warn"
+            | "error"
+            | "event"
+            | "log"
+    )
+}
+
+/// The name of a macro: the last segment of its path.
+pub fn macro_name(mac: &syn::Macro) -> String {
+    mac.path
+        .segments
+        .last()
+        .map_or_else(String::new, |s| s.ident.to_string())
+}
+
+/// Splits a token stream at top-level commas.
+fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut parts = Vec::new();
+    let mut cur = Vec::new();
+    for tt in tokens {
+        if let TokenTree::Punct(p) = &tt
+            && p.as_char() == ','
+        {
+            parts.push(cur.drain(..).collect());
+            continue;
+        }
+        cur.push(tt);
+    }
+    if !cur.is_empty() {
+        parts.push(cur.into_iter().collect());
+    }
+    parts
+}
+
+/// Parses a format-family, logging or tracing macro's body. Segments that do not parse
+/// are skipped, never an error: a rule simply sees fewer arguments.
+pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
+    let mut out = FormatArgs::default();
+    for part in split_commas(mac.tokens.clone()) {
+        let toks: Vec<TokenTree> = part.clone().into_iter().collect();
+        if toks.is_empty() {
+            continue;
+        }
+        // `target: "x"`, `parent: span`, `name: "..."` (log/tracing keyword arguments).
+        if toks.len() >= 2
+            && matches!(&toks[0], TokenTree::Ident(_))
+            && matches!(&toks[1], TokenTree::Punct(p) if p.as_char() == ':')
+            && !matches!(toks.get(2), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+        {
+            continue;
+        }
+        // `a.b.c = %expr`, `name = ?expr`, `name = expr` (named args and tracing fields).
+        let eq = toks.iter().position(|t| {
+            matches!(t, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone)
+        });
+        let (name, value_toks): (Option<String>, Vec<TokenTree>) = match eq {
+            Some(i)
+                if i > 0
+                    && toks[..i].iter().all(|t| {
+                        matches!(t, TokenTree::Ident(_))
+                            || matches!(t, TokenTree::Punct(p) if p.as_char() == '.')
+                            || matches!(t, TokenTree::Literal(_))
+                    })
+                    && !matches!(toks.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '=') =>
+            {
+                let name = toks[..i]
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<String>();
+                (Some(name), toks[i + 1..].to_vec())
+            }
+            _ => (None, toks),
+        };
+        // tracing sigils: `%value`, `?value`.
+        let value_toks: Vec<TokenTree> = match value_toks.first() {
+            Some(TokenTree::Punct(p)) if p.as_char() == '%' || p.as_char() == '?' => {
+                value_toks[1..].to_vec()
+            }
+            _ => value_toks,
+        };
+        let stream: TokenStream = value_toks.into_iter().collect();
+        if stream.is_empty() {
+            // `field` shorthand with no value, or a lone `%x` field name.
+            if let Some(n) = &name {
+                out.field_names.push(n.clone());
+            }
+            continue;
+        }
+        let Ok(expr) = syn::parse2::<syn::Expr>(stream) else {
+            continue;
+        };
+        if out.template.is_none()
+            && name.is_none()
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &expr
+        {
+            out.inline = inline_names(&s.value());
+            out.template = Some(s.clone());
+            continue;
+        }
+        if let Some(n) = name {
+            out.field_names.push(n);
+        }
+        out.args.push(expr);
+    }
+    out
+}
+
+/// Names captured inline in a format string: `"{user} {0} {x:?} {{lit}}"` → `["user", "x"]`.
+pub fn inline_names(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' {
+            if chars.peek() == Some(&'{') {
+                chars.next();
+                continue;
+            }
+            let mut inner = String::new();
+            for c in chars.by_ref() {
+                if c == '}' {
+                    break;
+                }
+                inner.push(c);
+            }
+            let name = inner.split(':').next().unwrap_or("").trim();
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            {
+                names.push(name.to_string());
+            }
+        } else if c == '}' && chars.peek() == Some(&'}') {
+            chars.next();
+        }
+    }
+    names
+}
+
+/// The expressions inside any macro whose body is a comma-separated list of expressions
+/// (`vec![a, b]`, `assert!(x, "..")`, `query!("..", a)`), or `vec![x; n]`. `None` when the
+/// body is not expressions (e.g. `macro_rules!`, `json!({..})`, `select! {..}`).
+pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
+    if mac.tokens.is_empty() {
+        return Some(Vec::new());
+    }
+    let list = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
+    if let Ok(list) = list {
+        return Some(list.into_iter().collect());
+    }
+    // `vec![elem; n]`
+    let repeat = |input: syn::parse::ParseStream<'_>| -> syn::Result<Vec<syn::Expr>> {
+        let elem: syn::Expr = input.parse()?;
+        input.parse::<syn::Token![;]>()?;
+        let n: syn::Expr = input.parse()?;
+        Ok(vec![elem, n])
+    };
+    repeat.parse2(mac.tokens.clone()).ok()
+}
+
+/// The expressions a rule should see inside a macro call: format-family bodies through
+/// [`parse_format_args`] (template excluded), others through [`parse_expr_list`].
+pub fn body_exprs(mac: &syn::Macro) -> Vec<syn::Expr> {
+    let name = macro_name(mac);
+    if name == "macro_rules" {
+        return Vec::new();
+    }
+    if is_format_macro(&name) {
+        let fa = parse_format_args(mac);
+        return fa.args;
+    }
+    parse_expr_list(mac).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mac(src: &str) -> syn::Macro {
+        syn::parse_str(src).unwrap()
+    }
+
+    #[test]
+    fn format_args() {
+        let fa = parse_format_args(&mac(r#"format!("{} {user} {{x}}", a.b, n = c)"#));
+        assert_eq!(fa.template.unwrap().value(), "{} {user} {{x}}");
+        assert_eq!(fa.args.len(), 2);
+        assert_eq!(fa.inline, ["user"]);
+        assert_eq!(fa.field_names, ["n"]);
+    }
+
+    #[test]
+    fn tracing_fields() {
+        let fa = parse_format_args(&mac(
+            r#"tracing::info!(target: "auth", user.id = %uid, token = ?tok, "login {}", x)"#,
+        ));
+        assert_eq!(fa.template.unwrap().value(), "login {}");
+        assert_eq!(fa.args.len(), 3);
+        assert_eq!(fa.field_names, ["user.id", "token"]);
+    }
+
+    #[test]
+    fn expr_lists() {
+        assert_eq!(parse_expr_list(&mac("vec![0u8; n]")).unwrap().len(), 2);
+        assert_eq!(parse_expr_list(&mac("vec![a, b, c]")).unwrap().len(), 3);
+        assert!(parse_expr_list(&mac("select! { x = a => b }")).is_none());
+    }
+}

@@ -1,0 +1,5 @@
+//! Shared analyses: one copy each, used by every rule that needs them.
+
+pub mod macros;
+pub mod paths;
+pub mod vocab;

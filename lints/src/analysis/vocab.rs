@@ -1,0 +1,350 @@
+//! The shared vocabulary of RULES.md: secret-named identifiers, check-named functions,
+//! sanitizers, and the names of cryptographic material. Rules never keep private word lists;
+//! `[vocab]` in the config extends these.
+
+/// Single words that make an identifier secret-named.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "privkey",
+    "credential",
+    "credentials",
+    "bearer",
+    "jwt",
+    "otp",
+    "passphrase",
+];
+
+/// Word pairs that make an identifier secret-named (`api_key`, `apiKey`, `API_KEY`, `api-key`).
+const SECRET_PAIRS: &[&str] = &[
+    "api_key",
+    "access_key",
+    "private_key",
+    "client_secret",
+    "auth_token",
+    "session_key",
+    "signing_key",
+    "secret_key",
+    "master_key",
+];
+
+/// A trailing word that makes an identifier NOT secret-named: it names something about the
+/// secret (its length, its name, where it lives), not the secret itself.
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "len", "count", "size", "kind", "type", "name", "id", "index", "idx", "field", "prompt",
+    "hint", "label", "path", "file", "url", "max", "min", "length", "header", "param", "env",
+    "var", "policy", "rules", "regex", "pattern", "placeholder", "format", "expiry", "ttl",
+];
+
+/// Prefixes of check-named functions (matched at a word boundary).
+const CHECK_FN_PREFIXES: &[&str] = &[
+    "validate",
+    "verify",
+    "check",
+    "is_valid",
+    "is_authorized",
+    "is_allowed",
+    "is_admin",
+    "is_permitted",
+    "authenticate",
+    "authorize",
+    "can_",
+    "has_permission",
+    "has_access",
+    "permit",
+    "sanitize",
+    "escape",
+    "allow",
+];
+
+/// Calls whose result is trusted (taint-lite): escaping and sanitizing functions.
+const SANITIZERS: &[&str] = &[
+    "escape",
+    "sanitize",
+    "html_escape",
+    "escape_html",
+    "encode_text",
+    "encode_safe",
+    "encode_double_quoted_attribute",
+    "shell_escape",
+    "quote",
+    "escape_sql_ident",
+    "quote_identifier",
+    "clean",
+];
+
+/// Words naming key material and one-time values that must come from a CSPRNG and must
+/// never be constants (insecure_random, static_nonce), besides the secret words.
+const CRYPTO_MATERIAL_WORDS: &[&str] = &[
+    "nonce", "salt", "iv", "key", "session", "sid", "csrf", "otp", "code", "pin", "seed",
+];
+
+/// Words naming values compared as proofs of authenticity (non_constant_time_compare),
+/// besides the secret words.
+const DIGEST_WORDS: &[&str] = &[
+    "signature", "sig", "hmac", "mac", "digest", "hash", "checksum", "tag",
+];
+
+/// The vocabulary in force: built-ins plus config extensions.
+#[derive(Clone, Debug, Default)]
+pub struct Vocab {
+    secret_words: Vec<String>,
+    not_secret_suffixes: Vec<String>,
+    check_fn_prefixes: Vec<String>,
+    sanitizers: Vec<String>,
+}
+
+/// Splits an identifier or string key into lower-case words on `_`, `-`, `.`, spaces and
+/// camelCase boundaries: `apiKey` → `api key`, `HTTPServer` → `http server`.
+pub fn split_words(ident: &str) -> Vec<String> {
+    let ident = ident.strip_prefix("r#").unwrap_or(ident);
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = ident.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower) {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+fn word_is(word: &str, term: &str) -> bool {
+    word == term || (word.len() == term.len() + 1 && word.starts_with(term) && word.ends_with('s'))
+}
+
+impl Vocab {
+    /// Adds config words to one list (`secret_words`, `not_secret_suffixes`,
+    /// `check_fn_prefixes`, `sanitizers`); unknown list names are ignored (config
+    /// validation rejects them first).
+    pub fn extend(&mut self, list: &str, words: Vec<String>) {
+        let target = match list {
+            "secret_words" => &mut self.secret_words,
+            "not_secret_suffixes" => &mut self.not_secret_suffixes,
+            "check_fn_prefixes" => &mut self.check_fn_prefixes,
+            "sanitizers" => &mut self.sanitizers,
+            _ => return,
+        };
+        target.extend(words.into_iter().map(|w| w.to_lowercase()));
+    }
+
+    pub fn extend_from(&mut self, other: &Vocab) {
+        self.secret_words.extend(other.secret_words.iter().cloned());
+        self.not_secret_suffixes
+            .extend(other.not_secret_suffixes.iter().cloned());
+        self.check_fn_prefixes
+            .extend(other.check_fn_prefixes.iter().cloned());
+        self.sanitizers.extend(other.sanitizers.iter().cloned());
+    }
+
+    fn has_trailing_non_secret(&self, words: &[String]) -> bool {
+        let Some(last) = words.last() else {
+            return true;
+        };
+        words.len() > 1
+            && (NOT_SECRET_SUFFIXES.iter().any(|s| word_is(last, s))
+                || self.not_secret_suffixes.iter().any(|s| word_is(last, s)))
+    }
+
+    fn contains_secret_word(&self, words: &[String]) -> bool {
+        let single = words.iter().any(|w| {
+            SECRET_WORDS.iter().any(|s| word_is(w, s))
+                || self.secret_words.iter().any(|s| {
+                    // A configured multi-word term (`pin_code`) is matched as a phrase.
+                    if s.contains('_') {
+                        false
+                    } else {
+                        word_is(w, s)
+                    }
+                })
+        });
+        if single {
+            return true;
+        }
+        let joined = words.join("_");
+        let phrase = |term: &str| {
+            let t = term.to_lowercase();
+            joined == t
+                || joined.starts_with(&format!("{t}_"))
+                || joined.ends_with(&format!("_{t}"))
+                || joined.ends_with(&format!("_{t}s"))
+                || joined == format!("{t}s")
+                || joined.contains(&format!("_{t}_"))
+        };
+        SECRET_PAIRS.iter().any(|p| phrase(p))
+            || self
+                .secret_words
+                .iter()
+                .filter(|s| s.contains('_'))
+                .any(|s| phrase(s))
+    }
+
+    /// RULES.md "secret-named": `password`, `db_password`, `apiKey`, `API_KEY`, `x-api-key`;
+    /// not `author`, `tokenizer`, `token_count`, `password_len`, `secret_name`.
+    pub fn is_secret_name(&self, ident: &str) -> bool {
+        let words = split_words(ident);
+        !words.is_empty() && !self.has_trailing_non_secret(&words) && self.contains_secret_word(&words)
+    }
+
+    /// Secret-named, or naming key material / one-time values (`nonce`, `salt`, `iv`, `key`,
+    /// `session_id`, `reset_code`): what must come from a CSPRNG.
+    pub fn is_crypto_material_name(&self, ident: &str) -> bool {
+        if self.is_secret_name(ident) {
+            return true;
+        }
+        let words = split_words(ident);
+        if words.is_empty() {
+            return false;
+        }
+        let last = words.last().map(String::as_str).unwrap_or_default();
+        // `session_id` and `reset_code` are material even though `id`/`code` trail.
+        let material = |w: &str| CRYPTO_MATERIAL_WORDS.iter().any(|m| word_is(w, m));
+        if words.len() >= 2 && (last == "id" || last == "code") {
+            return words[..words.len() - 1].iter().any(|w| material(w))
+                || words.iter().any(|w| w == "reset" || w == "verification");
+        }
+        !self.has_trailing_non_secret(&words) && words.iter().any(|w| material(w) && w != "code")
+    }
+
+    /// Nonce/IV/salt names only (static_nonce).
+    pub fn is_nonce_name(&self, ident: &str) -> bool {
+        let words = split_words(ident);
+        !self.has_trailing_non_secret(&words)
+            && words
+                .iter()
+                .any(|w| ["nonce", "iv", "salt"].iter().any(|t| word_is(w, t)))
+    }
+
+    /// Secret-named, or naming a signature/MAC/digest/checksum/expected token: values whose
+    /// comparison must be constant-time.
+    pub fn is_digest_name(&self, ident: &str) -> bool {
+        if self.is_secret_name(ident) {
+            return true;
+        }
+        let words = split_words(ident);
+        !self.has_trailing_non_secret(&words)
+            && words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+    }
+
+    /// RULES.md "check-named function": the name is, or starts at a word boundary with, one of
+    /// the check prefixes (`verify_token`, `is_admin`, `can_edit`; not `checkout`).
+    pub fn is_check_fn(&self, name: &str) -> bool {
+        let name = name.strip_prefix("r#").unwrap_or(name);
+        let lower = name.to_lowercase();
+        let matches = |p: &str| {
+            lower == p
+                || (p.ends_with('_') && lower.starts_with(p))
+                || lower.strip_prefix(p).is_some_and(|rest| rest.starts_with('_'))
+        };
+        CHECK_FN_PREFIXES.iter().any(|p| matches(p))
+            || self.check_fn_prefixes.iter().any(|p| matches(p))
+    }
+
+    /// Whether a fn named `name` is an allow-listed sanitizer (matched on the last path
+    /// segment, whole name or `_`-separated suffix: `html_escape::encode_text`, `escape_html`).
+    pub fn is_sanitizer(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        SANITIZERS.iter().any(|s| lower == *s)
+            || self.sanitizers.iter().any(|s| lower == *s)
+            || lower.starts_with("escape_")
+            || lower.starts_with("sanitize")
+            || lower.ends_with("_escape")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(split_words("apiKey"), ["api", "key"]);
+        assert_eq!(split_words("API_KEY"), ["api", "key"]);
+        assert_eq!(split_words("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(split_words("HTTPServer"), ["http", "server"]);
+        assert_eq!(split_words("r#type"), ["type"]);
+    }
+
+    #[test]
+    fn secret_names() {
+        let v = Vocab::default();
+        for s in [
+            "password",
+            "db_password",
+            "apiKey",
+            "API_KEY",
+            "x-api-key",
+            "client_secret",
+            "GITHUB_TOKEN",
+            "bearer",
+            "tokens",
+            "jwtSecret",
+            "stripe_secret_key",
+        ] {
+            assert!(v.is_secret_name(s), "{s}");
+        }
+        for s in [
+            "author",
+            "tokenizer",
+            "token_count",
+            "password_len",
+            "secret_name",
+            "key",
+            "monkey",
+            "api",
+            "password_field",
+            "token_url",
+        ] {
+            assert!(!v.is_secret_name(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn extended_secret_words() {
+        let mut v = Vocab::default();
+        assert!(!v.is_secret_name("pin_code"));
+        v.extend("secret_words", vec!["pin_code".into()]);
+        assert!(v.is_secret_name("pin_code"));
+        assert!(v.is_secret_name("user_pin_code"));
+    }
+
+    #[test]
+    fn check_names() {
+        let v = Vocab::default();
+        for s in ["verify_token", "is_admin", "can_edit", "validate", "check_password", "authorize_request"] {
+            assert!(v.is_check_fn(s), "{s}");
+        }
+        for s in ["checkout", "verifying_key", "process", "checked_add", "allowance"] {
+            assert!(!v.is_check_fn(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn material_names() {
+        let v = Vocab::default();
+        for s in ["nonce", "salt", "iv", "session_id", "reset_code", "api_key", "key"] {
+            assert!(v.is_crypto_material_name(s), "{s}");
+        }
+        for s in ["key_len", "user_id", "status_code", "monkey"] {
+            assert!(!v.is_crypto_material_name(s), "{s}");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The context the checker keeps during its one walk, and the reporting API rules use.
+
+use proc_macro2::Span;
+
+use crate::ai::AiMarker;
+use crate::analysis::paths::UseMap;
+use crate::analysis::vocab::Vocab;
+use crate::config::Config;
+use crate::finding::{AiContext, Finding, Label, Report};
+use crate::fnlike::FnKind;
+use crate::rule::{Level, RuleMeta};
+
+/// The AI region the walk is in.
+#[derive(Clone, Debug)]
+pub struct AiScope {
+    /// Path of the outermost marked item (or the file's module path for AI files).
+    pub item: String,
+    pub marker: AiMarker,
+}
+
+/// One enclosing function.
+#[derive(Clone, Debug)]
+pub struct FnFrame {
+    pub name: String,
+    pub kind: FnKind,
+    pub is_async: bool,
+    /// The vocabulary's check-named test, computed once.
+    pub check_named: bool,
+}
+
+/// Walk context. Rules read it and report through it.
+pub struct Cx<'a> {
+    pub config: &'a Config,
+    /// `use` aliases of the file (or item) being checked.
+    pub uses: UseMap,
+    pub(crate) path: Vec<String>,
+    pub(crate) ai: Option<AiScope>,
+    pub(crate) test_depth: usize,
+    pub(crate) const_depth: usize,
+    pub(crate) file_is_test: bool,
+    pub(crate) fns: Vec<FnFrame>,
+    /// true = async context, false = a sync boundary (a nested fn, a `spawn_blocking` closure).
+    pub(crate) async_stack: Vec<bool>,
+    pub(crate) report: Report,
+}
+
+/// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
+pub struct Reporter<'c> {
+    finding: Option<&'c mut Finding>,
+}
+
+impl Reporter<'_> {
+    /// A secondary span with a label.
+    pub fn label(self, span: Span, text: impl Into<String>) -> Self {
+        if let Some(f) = self.finding {
+            f.labels.push(Label {
+                span,
+                text: text.into(),
+            });
+            return Reporter { finding: Some(f) };
+        }
+        self
+    }
+
+    /// What to do about it (rustc style: lower-case, no final period).
+    pub fn help(self, text: impl Into<String>) -> Self {
+        if let Some(f) = self.finding {
+            f.help = Some(text.into());
+            return Reporter { finding: Some(f) };
+        }
+        self
+    }
+
+    pub fn note(self, text: impl Into<String>) -> Self {
+        if let Some(f) = self.finding {
+            f.notes.push(text.into());
+            return Reporter { finding: Some(f) };
+        }
+        self
+    }
+
+    /// Whether the finding was kept (the rule is enabled at this place).
+    pub fn is_kept(&self) -> bool {
+        self.finding.is_some()
+    }
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(config: &'a Config, uses: UseMap) -> Self {
+        Cx {
+            config,
+            uses,
+            path: Vec::new(),
+            ai: None,
+            test_depth: 0,
+            const_depth: 0,
+            file_is_test: false,
+            fns: Vec::new(),
+            async_stack: Vec::new(),
+            report: Report::default(),
+        }
+    }
+
+    pub fn vocab(&self) -> &Vocab {
+        &self.config.vocab
+    }
+
+    /// Whether the walk is inside AI code.
+    pub fn in_ai(&self) -> bool {
+        self.ai.is_some()
+    }
+
+    pub fn ai_scope(&self) -> Option<&AiScope> {
+        self.ai.as_ref()
+    }
+
+    /// Inside `#[test]`, `#[cfg(test)]`, or a file under `tests/` or `benches/`.
+    pub fn in_test(&self) -> bool {
+        self.file_is_test || self.test_depth > 0
+    }
+
+    /// Inside a `const`/`static` initializer, a `const fn` or a `const { .. }` block, where a
+    /// panic is a compile error rather than a runtime failure.
+    pub fn in_const(&self) -> bool {
+        self.const_depth > 0
+    }
+
+    /// RULES.md "async context": inside an `async fn` or `async` block, not inside a
+    /// closure passed to `spawn_blocking`/`block_in_place` or a nested sync fn.
+    pub fn in_async(&self) -> bool {
+        self.async_stack.last().copied().unwrap_or(false)
+    }
+
+    /// The innermost enclosing function.
+    pub fn current_fn(&self) -> Option<&FnFrame> {
+        self.fns.last()
+    }
+
+    /// Whether the innermost enclosing function is check-named.
+    pub fn in_check_fn(&self) -> bool {
+        self.fns.last().is_some_and(|f| f.check_named)
+    }
+
+    /// Path of the innermost enclosing named item: `auth::Server::login`.
+    pub fn item_path(&self) -> String {
+        self.path.join("::")
+    }
+
+    /// The level `rule` has at the current place, or `None` if it is off here.
+    pub fn level_here(&self, rule: &RuleMeta) -> Option<Level> {
+        let level = self.config.level(rule, self.ai.is_some())?;
+        if level == Level::Allow {
+            return None;
+        }
+        if let Some(ai) = &self.ai
+            && ai.marker.allows(rule.name)
+        {
+            return None;
+        }
+        if self.in_test() && rule.family.exempt_in_tests() {
+            return None;
+        }
+        Some(level)
+    }
+
+    /// Whether `rule` can report at the current place (cheap pre-check for costly analyses).
+    pub fn enabled(&self, rule: &RuleMeta) -> bool {
+        self.level_here(rule).is_some()
+    }
+
+    /// Reports a finding of `rule` at `span`, unless the rule is off here.
+    pub fn report(&mut self, rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Reporter<'_> {
+        let Some(level) = self.level_here(rule) else {
+            return Reporter { finding: None };
+        };
+        let finding = Finding {
+            rule,
+            level,
+            message: message.into(),
+            span,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            item_path: self.item_path(),
+            ai: self.ai.as_ref().map(|a| AiContext {
+                item: a.item.clone(),
+                model: a.marker.model.clone(),
+            }),
+        };
+        self.report.findings.push(finding);
+        Reporter {
+            finding: self.report.findings.last_mut(),
+        }
+    }
+}

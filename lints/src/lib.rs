@@ -1,0 +1,77 @@
+//! aiguard's rule engine: stricter checks for AI-generated Rust code.
+//!
+//! Pure: no I/O, no processes, no network. Source text goes in as a `syn` AST, findings come
+//! out. The `#[ai_generated]` macro calls [`check_item`] at build time, `cargo aiguard` calls
+//! [`check_file`] in CI; both run the same walk and the same rules.
+
+#[macro_use]
+mod declare;
+
+pub mod ai;
+pub mod analysis;
+mod checker;
+pub mod config;
+pub mod cx;
+pub mod docs;
+pub mod finding;
+pub mod fnlike;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod scope;
+pub mod suppress;
+
+pub use ai::AiMarker;
+pub use config::Config;
+pub use finding::{AiContext, AiItem, Finding, Label, Problem, Report};
+pub use rule::{Family, Level, NodeKind, Rule, RuleMeta};
+
+use syn::visit::Visit;
+
+/// What the caller knows about a file.
+#[derive(Clone, Debug, Default)]
+pub struct FileCtx {
+    /// The file's module path within its crate (`["auth", "token"]`), for item paths.
+    pub module_path: Vec<String>,
+    /// The file is test or bench code (under `tests/` or `benches/`).
+    pub is_test: bool,
+    /// The whole file is AI code (`[ai] paths` glob or `// aiguard: ai-generated`).
+    pub ai_file: bool,
+}
+
+/// Checks a whole file (the CLI).
+pub fn check_file(file: &syn::File, ctx: &FileCtx, config: &Config) -> Report {
+    let tables = checker::Tables::new(config);
+    let mut cx = cx::Cx::new(config, analysis::paths::UseMap::from_items(&file.items));
+    cx.file_is_test = ctx.is_test;
+    cx.path.clone_from(&ctx.module_path);
+    let mut checker = checker::Checker::new(cx, &tables);
+    if ctx.ai_file {
+        let item = if ctx.module_path.is_empty() {
+            "crate".to_string()
+        } else {
+            ctx.module_path.join("::")
+        };
+        checker.enter_ai_file(item, proc_macro2::Span::call_site());
+    }
+    checker.dispatch_file(file);
+    checker.visit_file(file);
+    checker.cx.report
+}
+
+/// Checks one item marked `#[ai_generated(..)]` (the macro). `item` is the item without the
+/// marker attribute; `marker` holds the marker's parsed arguments.
+pub fn check_item(item: &syn::Item, marker: &AiMarker, config: &Config) -> Report {
+    let tables = checker::Tables::new(config);
+    let cx = cx::Cx::new(
+        config,
+        analysis::paths::UseMap::from_items(std::slice::from_ref(item)),
+    );
+    let mut checker = checker::Checker::new(cx, &tables);
+    let name = fnlike::item_kind_and_name(item)
+        .1
+        .unwrap_or_else(|| "item".to_string());
+    checker.enter_ai_item(name, marker.clone());
+    checker.visit_item(item);
+    checker.cx.report
+}

@@ -1,0 +1,3 @@
+//! The `arithmetic` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `asynchrony` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `crypto` family.
+
+rules! {}

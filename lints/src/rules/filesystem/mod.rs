@@ -1,0 +1,3 @@
+//! The `filesystem` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `hygiene` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `injection` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `logic` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `network` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `review` family.
+
+rules! {}

@@ -1,0 +1,5 @@
+//! The `robustness` family.
+
+rules! {
+    unwrap_used::UnwrapUsed,
+}

@@ -1,0 +1,3 @@
+//! The `secrets` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `supply_chain` family.
+
+rules! {}

@@ -1,0 +1,3 @@
+//! The `unsafety` family.
+
+rules! {}
