@@ -89,6 +89,28 @@ const DIGEST_WORDS: &[&str] = &[
     "signature", "sig", "hmac", "mac", "digest", "hash", "checksum", "tag",
 ];
 
+/// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
+const URL_WORDS: &[&str] = &["url", "uri", "endpoint", "base", "href", "webhook", "callback"];
+
+/// Words naming a location whose string form is used for trust decisions
+/// (prefix_authorization): URLs, origins, hosts, domains, referers, redirects, emails, paths.
+const LOCATION_WORDS: &[&str] = &[
+    "url", "uri", "origin", "host", "hostname", "domain", "referer", "referrer", "redirect",
+    "email", "path", "route", "callback", "return", "next", "location", "target",
+];
+
+/// Words of env vars and flags that switch security checks off (debug_bypass).
+const BYPASS_WORDS: &[&str] = &[
+    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth",
+    "unsafe", "test", "testing", "local", "mock",
+];
+
+/// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
+const REDACTION_WORDS: &[&str] = &[
+    "redact", "redacted", "mask", "masked", "obfuscate", "obfuscated", "fingerprint", "censor",
+    "hide", "hidden", "len", "length", "is_empty", "is_some", "is_none",
+];
+
 /// The vocabulary in force: built-ins plus config extensions.
 #[derive(Clone, Debug, Default)]
 pub struct Vocab {
@@ -242,6 +264,50 @@ impl Vocab {
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
             && words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+    }
+
+    /// Password-named: `password`, `passwd`, `pwd`, `passphrase` (password_fast_hash), with
+    /// the same trailing-word exceptions as secret names (`password_len` is not).
+    pub fn is_password_name(&self, ident: &str) -> bool {
+        let words = split_words(ident);
+        !self.has_trailing_non_secret(&words)
+            && words.iter().any(|w| {
+                ["password", "passwd", "pwd", "passphrase", "pass", "pw"]
+                    .iter()
+                    .any(|t| word_is(w, t))
+            })
+    }
+
+    /// URL-named: `url`, `base_url`, `endpoint`, `api_base`, `webhook` (cleartext_url, ssrf).
+    pub fn is_url_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| URL_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a URL, origin, host, domain, referer, redirect target, email or path: values
+    /// whose raw string must not decide trust by prefix/suffix (prefix_authorization).
+    pub fn is_location_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| LOCATION_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// An env var or flag that switches checks off: `DEBUG`, `SKIP_AUTH`, `DISABLE_AUTH`,
+    /// `DEV_MODE`, `BYPASS_*`, `INSECURE` (debug_bypass).
+    pub fn is_bypass_flag_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| BYPASS_WORDS.iter().any(|t| w == t))
+    }
+
+    /// A call that makes a secret safe to log: `redact(..)`, `mask(..)`, `.len()`.
+    pub fn is_redaction_fn(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        REDACTION_WORDS.iter().any(|t| lower == *t)
+            || split_words(name)
+                .iter()
+                .any(|w| REDACTION_WORDS.iter().any(|t| w == t))
     }
 
     /// RULES.md "check-named function": the name is, or starts at a word boundary with, one of
