@@ -73,6 +73,16 @@ impl Family {
         }
     }
 
+    /// The module directory under `lints/src/rules/` (and `tests/fixtures/rules/`).
+    pub fn module_dir(self) -> &'static str {
+        match self {
+            Family::Unsafety => "unsafety",
+            Family::Asynchrony => "asynchrony",
+            Family::SupplyChain => "supply_chain",
+            other => other.as_str(),
+        }
+    }
+
     /// Families whose rules do not apply to test code (DESIGN.md: test code is exempt from
     /// robustness rules; panics and overflow in tests are how tests fail).
     pub fn exempt_in_tests(self) -> bool {
