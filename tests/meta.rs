@@ -218,3 +218,26 @@ fn rules_page_is_fresh() {
         "docs/rules.md is stale; regenerate it with:\n    cargo run -p cargo-aiguard -- aiguard rules --format md > docs/rules.md"
     );
 }
+
+#[test]
+fn readme_rules_table_is_fresh() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start_tag = "<!-- rules-table:start";
+    let end_tag = "<!-- rules-table:end -->";
+    let start = readme.find(start_tag).expect("README lacks the rules-table markers");
+    let start = start + readme[start..].find("-->").unwrap() + 3;
+    let end = readme.find(end_tag).expect("README lacks the rules-table end marker");
+    let mut rules: Vec<&RuleMeta> = metas();
+    rules.sort_by_key(|m| (m.family, m.name));
+    let table = format!("\n{}", docs::rules_table(&rules));
+    if std::env::var_os("AIGUARD_BLESS").is_some() {
+        let new = format!("{}{}{}", &readme[..start], table, &readme[end..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == table,
+        "the README's rules table is stale; regenerate it with:\n    AIGUARD_BLESS=1 cargo test -p aiguard-tests --test meta"
+    );
+}
