@@ -3,9 +3,9 @@
 
 mod harness;
 
-use aiguard_lints::ai::{parse_marker_args, AiMarker};
-use aiguard_lints::config::{parse_config, ConfigSection};
-use aiguard_lints::{check_item, Config, Level};
+use aiguard_lints::ai::{AiMarker, parse_marker_args};
+use aiguard_lints::config::{ConfigSection, parse_config};
+use aiguard_lints::{Config, Level, check_item};
 
 fn item(src: &str) -> syn::Item {
     syn::parse_str(src).unwrap()
@@ -13,7 +13,11 @@ fn item(src: &str) -> syn::Item {
 
 fn marker(args: &str) -> AiMarker {
     let (m, problems) = parse_marker_args(args.parse().unwrap());
-    assert!(problems.is_empty(), "{:?}", problems.iter().map(|p| &p.message).collect::<Vec<_>>());
+    assert!(
+        problems.is_empty(),
+        "{:?}",
+        problems.iter().map(|p| &p.message).collect::<Vec<_>>()
+    );
     m
 }
 
@@ -21,7 +25,11 @@ fn marker(args: &str) -> AiMarker {
 fn check_item_treats_the_item_as_ai_code() {
     let it = item("fn port(s: &str) -> u16 { s.parse().unwrap() }");
     let report = check_item(&it, &marker(r#"model = "gpt-4o""#), &Config::default());
-    let f: Vec<_> = report.findings.iter().filter(|f| f.rule.name == "unwrap_used").collect();
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == "unwrap_used")
+        .collect();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].level, Level::Warn);
     let ai = f[0].ai.as_ref().unwrap();
@@ -36,7 +44,11 @@ fn check_item_walks_impl_methods_and_nested_items() {
         "impl Server { fn a(&self) { self.x.unwrap(); } fn b(&self) { fn inner() { y().unwrap(); } } }",
     );
     let report = check_item(&it, &AiMarker::default(), &Config::default());
-    let paths: Vec<_> = report.findings.iter().map(|f| f.item_path.clone()).collect();
+    let paths: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| f.item_path.clone())
+        .collect();
     assert_eq!(paths, ["Server::a", "Server::b::inner"]);
 }
 
@@ -54,27 +66,44 @@ fn config_levels_apply() {
     let it = item("fn f() { g().unwrap(); }");
     let report = check_item(&it, &AiMarker::default(), &config.unwrap());
     assert_eq!(report.findings[0].level, Level::Deny);
-    let (config, _) = parse_config("[rules]\nunwrap_used = { ai = \"allow\" }\n", ConfigSection::Root);
-    assert!(check_item(&it, &AiMarker::default(), &config.unwrap()).findings.is_empty());
+    let (config, _) = parse_config(
+        "[rules]\nunwrap_used = { ai = \"allow\" }\n",
+        ConfigSection::Root,
+    );
+    assert!(
+        check_item(&it, &AiMarker::default(), &config.unwrap())
+            .findings
+            .is_empty()
+    );
 }
 
 #[test]
 fn marker_argument_errors_point_at_the_argument() {
     let cases = [
         (r#"modle = "x""#, "unknown argument `modle`"),
-        (r#"allow(unwrap_used)"#, "`allow(unwrap_used)` needs a reason"),
+        (r"allow(unwrap_used)", "`allow(unwrap_used)` needs a reason"),
         (r#"allow(unwrap_usd = "r")"#, "unknown rule `unwrap_usd`"),
-        (r#"model = 4"#, "`model` takes a string literal"),
+        (r"model = 4", "`model` takes a string literal"),
         (r#"allow(unwrap_used = "")"#, "empty reason"),
     ];
     for (args, want) in cases {
         let (_, problems) = parse_marker_args(args.parse().unwrap());
         assert_eq!(problems.len(), 1, "{args}");
-        assert!(problems[0].message.contains(want), "{args}: {}", problems[0].message);
+        assert!(
+            problems[0].message.contains(want),
+            "{args}: {}",
+            problems[0].message
+        );
         assert!(problems[0].help.is_some(), "{args}: no help");
     }
     let (_, problems) = parse_marker_args(r#"allow(unwrap_usd = "r")"#.parse().unwrap());
-    assert!(problems[0].help.as_deref().unwrap().contains("`unwrap_used`"));
+    assert!(
+        problems[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`unwrap_used`")
+    );
 }
 
 #[test]
@@ -94,15 +123,23 @@ fn config_errors_point_into_the_toml() {
         .iter()
         .map(|e| (e.message.as_str(), &text[e.span.clone()]))
         .collect();
-    assert!(msgs.contains(&("unknown rule `unwrap_usd`", "unwrap_usd")), "{msgs:?}");
-    assert!(msgs.iter().any(|(m, _)| m.starts_with("unknown key `bogus`")), "{msgs:?}");
+    assert!(
+        msgs.contains(&("unknown rule `unwrap_usd`", "unwrap_usd")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|(m, _)| m.starts_with("unknown key `bogus`")),
+        "{msgs:?}"
+    );
     let (_, errors) = parse_config("[rules\n", ConfigSection::Root);
     assert!(errors[0].message.starts_with("invalid TOML"));
 }
 
 #[test]
 fn workspace_metadata_section() {
-    let text = "[workspace]\nmembers = []\n[workspace.metadata.aiguard.rules]\nunwrap_used = \"deny\"\n";
+    let text =
+        "[workspace]\nmembers = []\n[workspace.metadata.aiguard.rules]\nunwrap_used = \"deny\"\n";
     let (config, errors) = parse_config(text, ConfigSection::WorkspaceMetadata);
     assert!(errors.is_empty());
     assert_eq!(config.unwrap().rules["unwrap_used"].ai, Some(Level::Deny));
@@ -114,7 +151,11 @@ fn workspace_metadata_section() {
 fn test_code_and_human_code_scopes() {
     let src = "// aiguard: ai-generated\nfn f() { a().unwrap(); }\n#[cfg(test)]\nmod tests { fn t() { b().unwrap(); } }\n";
     let report = harness::check_source(src, "src/lib.rs", &Config::default());
-    let lines: Vec<_> = report.findings.iter().map(|f| f.span.start().line).collect();
+    let lines: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| f.span.start().line)
+        .collect();
     assert_eq!(lines, [2]);
     let human = harness::check_source("fn f() { a().unwrap(); }", "src/lib.rs", &Config::default());
     assert!(human.findings.is_empty());
@@ -139,7 +180,11 @@ fn deep_nesting_is_a_problem_not_a_crash() {
                 ")".repeat(depth)
             );
             let report = harness::check_source(&src, "src/lib.rs", &Config::default());
-            report.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>()
+            report
+                .problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
         })
         .unwrap();
     let problems = handle.join().unwrap();

@@ -10,13 +10,33 @@ pub fn markers(source: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
         if let Some(pos) = line.find("//~") {
-            for name in line[pos + 3..].split([' ', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+            for name in line[pos + 3..]
+                .split([' ', ','])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 out.push((name.to_string(), i + 1));
             }
         }
     }
     out.sort();
     out
+}
+
+/// The config a fixture asks for in `//@ ` lines (TOML), or the default.
+pub fn fixture_config(source: &str) -> Config {
+    let mut toml = String::new();
+    for l in source.lines().filter_map(|l| l.strip_prefix("//@ ")) {
+        toml.push_str(l);
+        toml.push('\n');
+    }
+    if toml.is_empty() {
+        return Config::default();
+    }
+    let (config, errors) =
+        aiguard_lints::config::parse_config(&toml, aiguard_lints::config::ConfigSection::Root);
+    assert!(errors.is_empty(), "bad fixture config: {errors:?}");
+    config.unwrap_or_default()
 }
 
 /// Parses and checks `source` as a file (honouring `// aiguard: ai-generated`).

@@ -7,8 +7,6 @@ mod harness;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use aiguard_lints::Config;
-
 #[test]
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
@@ -27,7 +25,7 @@ fn fixtures() {
         let mut rules: BTreeSet<String> = expected.iter().map(|(r, _)| r.clone()).collect();
         rules.insert(rule.clone());
         let rel = path.strip_prefix(&root).unwrap().display().to_string();
-        let report = harness::check_source(&source, &rel, &Config::default());
+        let report = harness::check_source(&source, &rel, &harness::fixture_config(&source));
         let actual = harness::found(&report, &rules);
         if actual != expected {
             let missing: Vec<_> = expected.iter().filter(|e| !actual.contains(e)).collect();

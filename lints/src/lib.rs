@@ -12,6 +12,7 @@ pub mod analysis;
 mod checker;
 pub mod config;
 pub mod cx;
+pub mod digest;
 pub mod docs;
 pub mod finding;
 pub mod fnlike;

@@ -1,5 +1,6 @@
 //! The rule trait, rule metadata and the node kinds the checker dispatches.
 
+use crate::ai::AiMarker;
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
 
@@ -129,10 +130,13 @@ pub enum NodeKind {
     Macro,
     /// Every attribute on any node the checker visits.
     Attr,
+    /// Every item that carries the `#[ai_generated]` marker (in the macro: the checked item),
+    /// with the marker's own arguments.
+    AiItem,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
+    pub const ALL: [NodeKind; 9] = [
         NodeKind::File,
         NodeKind::Item,
         NodeKind::Fn,
@@ -141,6 +145,7 @@ impl NodeKind {
         NodeKind::Expr,
         NodeKind::Macro,
         NodeKind::Attr,
+        NodeKind::AiItem,
     ];
 
     pub(crate) fn index(self) -> usize {
@@ -167,4 +172,5 @@ pub trait Rule: HasMeta + Sync + Send {
     fn check_expr(&self, _cx: &mut Cx<'_>, _expr: &syn::Expr) {}
     fn check_macro(&self, _cx: &mut Cx<'_>, _mac: &syn::Macro) {}
     fn check_attr(&self, _cx: &mut Cx<'_>, _attr: &syn::Attribute) {}
+    fn check_ai_item(&self, _cx: &mut Cx<'_>, _item: ItemRef<'_>, _marker: &AiMarker) {}
 }
