@@ -89,7 +89,7 @@ fn every_rule_file_is_registered_and_every_rule_has_a_fixture() {
     for (family, name) in &registered {
         let f = fixtures_dir.join(family).join(format!("{name}.rs"));
         assert!(
-            f.exists(),
+            f.exists() || f.with_extension("toml").exists(),
             "rule `{name}` has no fixture at {}",
             f.display()
         );
@@ -127,7 +127,13 @@ fn every_rule_file_is_registered_and_every_rule_has_a_fixture() {
         let lines_without_marker = src
             .lines()
             .map(str::trim)
-            .filter(|l| !l.contains("//~") && !l.starts_with("//") && l.len() > 2)
+            .filter(|l| {
+                !l.contains("//~")
+                    && !l.contains("#~")
+                    && !l.starts_with("//")
+                    && !l.starts_with('#')
+                    && l.len() > 2
+            })
             .count();
         assert!(
             lines_without_marker >= 6,
@@ -167,23 +173,36 @@ fn parse_example(code: &str) -> syn::File {
 #[test]
 fn examples_fire_and_fixes_do_not() {
     for m in metas() {
-        if m.ai.is_none() {
-            // Manifest rules: their examples are Cargo.toml/build.rs, checked by their fixtures.
-            continue;
-        }
+        let is_manifest_rule = registry::by_name(m.name)
+            .unwrap()
+            .interests()
+            .contains(&aiguard_lints::NodeKind::Dependency);
         let mut config = Config::default();
         config.rules.insert(
             m.name,
             RuleLevels {
-                ai: Some(Level::Warn),
+                ai: m.ai.map(|_| Level::Warn),
                 human: m.human.map(|_| Level::Warn),
             },
         );
         let ctx = FileCtx {
-            ai_file: true,
+            ai_file: m.ai.is_some(),
+            is_build_script: m.ai.is_none(),
             ..FileCtx::default()
         };
         let fires = |code: &str| {
+            if is_manifest_rule {
+                return aiguard_lints::check_manifest(
+                    code,
+                    Path::new("/ws/member"),
+                    Path::new("/ws"),
+                    &config,
+                )
+                .0
+                .iter()
+                .filter(|f| f.rule.name == m.name)
+                .count();
+            }
             let file = parse_example(code);
             aiguard_lints::check_file(&file, &ctx, &config)
                 .findings

@@ -38,6 +38,7 @@ pub struct Cx<'a> {
     pub(crate) test_depth: usize,
     pub(crate) const_depth: usize,
     pub(crate) file_is_test: bool,
+    pub(crate) file_is_build_script: bool,
     pub(crate) fns: Vec<FnFrame>,
     /// true = async context, false = a sync boundary (a nested fn, a `spawn_blocking` closure).
     pub(crate) async_stack: Vec<bool>,
@@ -95,6 +96,7 @@ impl<'a> Cx<'a> {
             test_depth: 0,
             const_depth: 0,
             file_is_test: false,
+            file_is_build_script: false,
             fns: Vec::new(),
             async_stack: Vec::new(),
             report: Report::default(),
@@ -117,6 +119,11 @@ impl<'a> Cx<'a> {
     /// Inside `#[test]`, `#[cfg(test)]`, or a file under `tests/` or `benches/`.
     pub fn in_test(&self) -> bool {
         self.file_is_test || self.test_depth > 0
+    }
+
+    /// Whether the file is a build script (`build.rs`).
+    pub fn in_build_script(&self) -> bool {
+        self.file_is_build_script
     }
 
     /// Inside a `const`/`static` initializer, a `const fn` or a `const { .. }` block, where a

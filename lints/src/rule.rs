@@ -3,6 +3,7 @@
 use crate::ai::AiMarker;
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
+use crate::manifest::{Dependency, ManifestCx};
 
 /// How loudly a rule speaks: `deny` fails the build or CI, `warn` reports, `allow` is off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,13 +131,15 @@ pub enum NodeKind {
     Macro,
     /// Every attribute on any node the checker visits.
     Attr,
+    /// Every dependency declared in a manifest (`Cargo.toml`; CLI only).
+    Dependency,
     /// Every item that carries the `#[ai_generated]` marker (in the macro: the checked item),
     /// with the marker's own arguments.
     AiItem,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 9] = [
+    pub const ALL: [NodeKind; 10] = [
         NodeKind::File,
         NodeKind::Item,
         NodeKind::Fn,
@@ -146,6 +149,7 @@ impl NodeKind {
         NodeKind::Macro,
         NodeKind::Attr,
         NodeKind::AiItem,
+        NodeKind::Dependency,
     ];
 
     pub(crate) fn index(self) -> usize {
@@ -173,4 +177,5 @@ pub trait Rule: HasMeta + Sync + Send {
     fn check_macro(&self, _cx: &mut Cx<'_>, _mac: &syn::Macro) {}
     fn check_attr(&self, _cx: &mut Cx<'_>, _attr: &syn::Attribute) {}
     fn check_ai_item(&self, _cx: &mut Cx<'_>, _item: ItemRef<'_>, _marker: &AiMarker) {}
+    fn check_dependency(&self, _cx: &mut ManifestCx<'_>, _dep: &Dependency) {}
 }

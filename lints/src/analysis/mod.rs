@@ -2,4 +2,5 @@
 
 pub mod macros;
 pub mod paths;
+pub mod popular_crates;
 pub mod vocab;
