@@ -64,6 +64,8 @@ pub(crate) struct Checker<'a, 't> {
     macro_depth: usize,
     /// The marker of the item checked on its own (the macro strips its attribute).
     root_marker: Option<AiMarker>,
+    /// The next expression visited is the operand of `.await`.
+    awaited_next: bool,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -75,6 +77,7 @@ impl<'a, 't> Checker<'a, 't> {
             depth: 0,
             macro_depth: 0,
             root_marker: None,
+            awaited_next: false,
         }
     }
 
@@ -394,10 +397,20 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             return;
         }
         self.depth += 1;
+        self.cx.awaited = std::mem::take(&mut self.awaited_next);
         for r in self.tables.get(NodeKind::Expr) {
             r.check_expr(&mut self.cx, e);
         }
+        self.cx.awaited = false;
         match e {
+            syn::Expr::Await(a) => {
+                for attr in &a.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.awaited_next = true;
+                self.visit_expr(&a.base);
+                self.awaited_next = false;
+            }
             syn::Expr::Async(a) => {
                 for attr in &a.attrs {
                     self.visit_attribute(attr);

@@ -43,6 +43,8 @@ pub struct Cx<'a> {
     /// true = async context, false = a sync boundary (a nested fn, a `spawn_blocking` closure).
     pub(crate) async_stack: Vec<bool>,
     pub(crate) report: Report,
+    /// The expression being dispatched is the operand of `.await`.
+    pub(crate) awaited: bool,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -100,6 +102,7 @@ impl<'a> Cx<'a> {
             fns: Vec::new(),
             async_stack: Vec::new(),
             report: Report::default(),
+            awaited: false,
         }
     }
 
@@ -119,6 +122,12 @@ impl<'a> Cx<'a> {
     /// Inside `#[test]`, `#[cfg(test)]`, or a file under `tests/` or `benches/`.
     pub fn in_test(&self) -> bool {
         self.file_is_test || self.test_depth > 0
+    }
+
+    /// Whether the expression being checked (in `check_expr`) is directly `.await`ed:
+    /// `client.get(url).send()` in `client.get(url).send().await`.
+    pub fn is_awaited(&self) -> bool {
+        self.awaited
     }
 
     /// Whether the file is a build script (`build.rs`).

@@ -1,5 +1,6 @@
 //! Shared analyses: one copy each, used by every rule that needs them.
 
+pub mod asyncx;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;
