@@ -54,6 +54,41 @@ fn name(n: Num) -> String {
     format!("{}{}", if n.float { "f" } else if n.signed { "i" } else { "u" }, n.bits)
 }
 
+/// `x % 10 as u8`, `x & 0xff as u8`, `x >> 56 as u8`: the operation already bounds the
+/// value to the target's range.
+fn bounded_by_operation(expr: &syn::Expr, to: Num) -> bool {
+    let e = match expr {
+        syn::Expr::Paren(p) => &*p.expr,
+        other => other,
+    };
+    let syn::Expr::Binary(b) = e else {
+        return false;
+    };
+    let lit = match &*b.right {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<u128>().ok(),
+        _ => None,
+    };
+    let Some(k) = lit else {
+        return false;
+    };
+    let max: u128 = if to.signed {
+        (1u128 << (to.bits - 1)) - 1
+    } else if to.bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << to.bits) - 1
+    };
+    match b.op {
+        syn::BinOp::Rem(_) => k <= max + 1,
+        syn::BinOp::BitAnd(_) => k <= max,
+        syn::BinOp::Shr(_) => k >= 64 - u128::from(to.bits),
+        _ => false,
+    }
+}
+
 impl Rule for TruncatingCast {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
@@ -82,6 +117,9 @@ impl Rule for TruncatingCast {
                     return;
                 };
                 if from.float {
+                    return;
+                }
+                if bounded_by_operation(&c.expr, to) {
                     return;
                 }
                 let narrower = to.bits < from.bits;

@@ -60,7 +60,12 @@ fn blocking_path(segs: &[String]) -> Option<String> {
         return Some("std::thread::sleep".into());
     }
     if segs.len() >= 3 && segs[0] == "std" && segs[1] == "fs" {
-        return Some(joined);
+        // `std::fs::read`, `File::open`; not constructors such as `OpenOptions::new`.
+        let on_type = segs[2].starts_with(char::is_uppercase);
+        let last = segs[segs.len() - 1].as_str();
+        if !on_type || matches!(last, "open" | "create" | "create_new") {
+            return Some(joined);
+        }
     }
     if segs.len() >= 4 && segs[0] == "std" && segs[1] == "net" && segs[3] == "connect" {
         return Some(joined);
