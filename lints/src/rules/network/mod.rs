@@ -1,3 +1,5 @@
 //! The `network` family.
 
-rules! {}
+rules! {
+    tls_verification_disabled::TlsVerificationDisabled,
+}
