@@ -2,5 +2,6 @@
 
 rules! {
     cleartext_url::CleartextUrl,
+    permissive_cors::PermissiveCors,
     tls_verification_disabled::TlsVerificationDisabled,
 }
