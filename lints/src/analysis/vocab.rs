@@ -205,6 +205,9 @@ const NAMESPACE_HOSTS: &[&str] = &[
     "www.sitemaps.org",
 ];
 
+/// Words naming cookies and the stores that set them (insecure_cookie).
+const COOKIE_WORDS: &[&str] = &["cookie", "session", "jar"];
+
 /// Words naming raw pointers (unsafe_code names a dereference of one).
 const POINTER_WORDS: &[&str] = &["ptr", "pointer"];
 
@@ -466,6 +469,14 @@ impl Vocab {
     pub fn is_namespace_host(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
         NAMESPACE_HOSTS.iter().any(|h| host == *h)
+    }
+
+    /// Names a cookie, a cookie jar or a session store: `cookie`, `auth_cookie`,
+    /// `CookieBuilder`, `SessionMiddleware`, `jar` (insecure_cookie).
+    pub fn is_cookie_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| COOKIE_WORDS.iter().any(|t| word_is(w, t)))
     }
 
     /// Names a raw pointer: `ptr`, `raw_ptr`, `data_ptr`, `pointer` (unsafe_code).
