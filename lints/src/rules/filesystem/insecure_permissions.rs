@@ -120,7 +120,7 @@ impl InsecurePermissions {
         let mut r = cx.report(
             &Self::META,
             at,
-            format!("`{call}({shown})` lets every user on the system write to it"),
+            format!("`{call}{shown})` lets every user on the system write to it"),
         );
         if let Some(f) = from {
             r = r.label(f, "the mode comes from here");
@@ -151,7 +151,7 @@ impl InsecurePermissions {
                 let Some(arg) = m.args.first() else {
                     return;
                 };
-                (m.method.span(), method, arg, strict)
+                (m.method.span(), format!("{method}("), arg, strict)
             }
             syn::Expr::Call(c) => {
                 let syn::Expr::Path(p) = peel(&c.func) else {
@@ -165,7 +165,8 @@ impl InsecurePermissions {
                     return;
                 };
                 let n = segs.len().saturating_sub(2);
-                (p.span(), segs[n..].join("::"), arg, false)
+                let open = if index > 0 { "(.., " } else { "(" };
+                (p.span(), format!("{}{open}", segs[n..].join("::")), arg, false)
             }
             _ => return,
         };
