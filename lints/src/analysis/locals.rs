@@ -136,7 +136,10 @@ pub fn local_name(expr: &syn::Expr) -> Option<String> {
     match expr {
         syn::Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
             let ident = p.path.segments.first()?.ident.to_string();
-            let lower = ident.chars().next().is_some_and(|c| c.is_lowercase() || c == '_');
+            let lower = ident
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_');
             lower.then_some(ident)
         }
         _ => None,
@@ -205,7 +208,9 @@ mod tests {
 
     #[test]
     fn resolves_single_bindings() {
-        let b = block("{ let a = true; let b: bool = a; let c = 1; c = 2; let d = 1; let d = 2; f(a, b, c, d); }");
+        let b = block(
+            "{ let a = true; let b: bool = a; let c = 1; c = 2; let d = 1; let d = 2; f(a, b, c, d); }",
+        );
         let l = Locals::of(&b);
         let e: syn::Expr = syn::parse_str("b").expect("parses");
         assert_eq!(crate::analysis::paths::lit_bool(l.resolve(&e)), Some(true));

@@ -460,7 +460,7 @@ impl Vocab {
             .iter()
             .any(|h| name == *h || name.ends_with(&format!(".{h}")))
             || LOCAL_TLDS.iter().any(|t| name.ends_with(&format!(".{t}")))
-            || name.ends_with(".svc")
+            || name.rsplit('.').next() == Some("svc")
             || name.contains(".svc.cluster.")
     }
 

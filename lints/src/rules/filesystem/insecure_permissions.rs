@@ -89,7 +89,11 @@ fn method_sink(method: &str) -> Option<Sink> {
 
 fn path_sink(segs: &[String]) -> Option<Sink> {
     let last = segs.last()?.as_str();
-    let prev = segs.len().checked_sub(2).and_then(|i| segs.get(i)).map(String::as_str);
+    let prev = segs
+        .len()
+        .checked_sub(2)
+        .and_then(|i| segs.get(i))
+        .map(String::as_str);
     match (prev, last) {
         (_, "from_mode") => Some(Sink::Path { index: 0 }),
         (Some("Mode"), "from_bits" | "from_bits_truncate" | "from_bits_retain") => {
@@ -102,7 +106,14 @@ fn path_sink(segs: &[String]) -> Option<Sink> {
 }
 
 impl InsecurePermissions {
-    fn report_mode(cx: &mut Cx<'_>, at: Span, call: &str, value: &syn::Expr, strict: bool, from: Option<Span>) {
+    fn report_mode(
+        cx: &mut Cx<'_>,
+        at: Span,
+        call: &str,
+        value: &syn::Expr,
+        strict: bool,
+        from: Option<Span>,
+    ) {
         let Some((mode, octal, lit_span)) = mode_lit(value) else {
             return;
         };
@@ -124,7 +135,7 @@ impl InsecurePermissions {
         );
         if let Some(f) = from {
             r = r.label(f, "the mode comes from here");
-        } else if lit_span.start() != at.start() {
+        } else {
             r = r.label(lit_span, "the \"other\" write bit is set here");
         }
         r.help("drop the write bit for others: `0o600`/`0o644` for files, `0o700`/`0o755` for directories");
@@ -166,7 +177,12 @@ impl InsecurePermissions {
                 };
                 let n = segs.len().saturating_sub(2);
                 let open = if index > 0 { "(.., " } else { "(" };
-                (p.span(), format!("{}{open}", segs[n..].join("::")), arg, false)
+                (
+                    p.span(),
+                    format!("{}{open}", segs[n..].join("::")),
+                    arg,
+                    false,
+                )
             }
             _ => return,
         };

@@ -71,7 +71,12 @@ const PATH_SINKS: &[(&[&str], usize)] = &[
 ];
 
 /// A fixed path in a shared temporary directory: where its text is, and the path.
-fn fixed_tmp(expr: &syn::Expr, locals: &Locals<'_>, uses: &UseMap, depth: usize) -> Option<(String, Span)> {
+fn fixed_tmp(
+    expr: &syn::Expr,
+    locals: &Locals<'_>,
+    uses: &UseMap,
+    depth: usize,
+) -> Option<(String, Span)> {
     if depth > 6 {
         return None;
     }
@@ -94,7 +99,10 @@ fn fixed_tmp(expr: &syn::Expr, locals: &Locals<'_>, uses: &UseMap, depth: usize)
                 || ends_with(&segs, &["String", "from"])
                 || ends_with(&segs, &["OsStr", "new"]);
             if wraps {
-                return c.args.first().and_then(|a| fixed_tmp(a, locals, uses, depth + 1));
+                return c
+                    .args
+                    .first()
+                    .and_then(|a| fixed_tmp(a, locals, uses, depth + 1));
             }
             None
         }
@@ -105,7 +113,10 @@ fn fixed_tmp(expr: &syn::Expr, locals: &Locals<'_>, uses: &UseMap, depth: usize)
                     let arg = m.args.first()?;
                     let name = lit_str(locals.resolve(arg))?;
                     if let Some((base, _)) = fixed_tmp(&m.receiver, locals, uses, depth + 1) {
-                        return Some((format!("{}/{}", base.trim_end_matches('/'), name.value()), name.span()));
+                        return Some((
+                            format!("{}/{}", base.trim_end_matches('/'), name.value()),
+                            name.span(),
+                        ));
                     }
                     if is_shared_dir(&m.receiver, locals, uses, depth + 1) {
                         return Some((format!("$TMPDIR/{}", name.value()), name.span()));
@@ -130,7 +141,9 @@ fn is_shared_dir(expr: &syn::Expr, locals: &Locals<'_>, uses: &UseMap, depth: us
     let e = locals.resolve(expr);
     if let Some(s) = lit_str(e) {
         let v = s.value();
-        return SHARED_DIRS.iter().any(|d| v == *d || v == d.trim_end_matches('/'));
+        return SHARED_DIRS
+            .iter()
+            .any(|d| v == *d || v == d.trim_end_matches('/'));
     }
     match e {
         syn::Expr::Call(c) => {
@@ -142,7 +155,9 @@ fn is_shared_dir(expr: &syn::Expr, locals: &Locals<'_>, uses: &UseMap, depth: us
                 return true;
             }
             (ends_with(&segs, &["Path", "new"]) || ends_with(&segs, &["PathBuf", "from"]))
-                && c.args.first().is_some_and(|a| is_shared_dir(a, locals, uses, depth + 1))
+                && c.args
+                    .first()
+                    .is_some_and(|a| is_shared_dir(a, locals, uses, depth + 1))
         }
         _ => false,
     }
@@ -158,7 +173,10 @@ fn open_options_mode(m: &syn::ExprMethodCall) -> (bool, bool) {
         let syn::Expr::MethodCall(inner) = peel(recv) else {
             break;
         };
-        let on = inner.args.first().is_some_and(|a| lit_bool(a) == Some(true));
+        let on = inner
+            .args
+            .first()
+            .is_some_and(|a| lit_bool(a) == Some(true));
         match inner.method.to_string().as_str() {
             "write" | "append" | "create" | "truncate" if on => writes = true,
             "create_new" if on => create_new = true,
@@ -188,7 +206,9 @@ impl Rule for InsecureTempFile {
                         return;
                     };
                     let segs = uses.resolve(&p.path);
-                    let Some((suffix, index)) = PATH_SINKS.iter().find(|(s, _)| ends_with(&segs, s)) else {
+                    let Some((suffix, index)) =
+                        PATH_SINKS.iter().find(|(s, _)| ends_with(&segs, s))
+                    else {
                         return;
                     };
                     let Some(arg) = c.args.iter().nth(*index) else {
@@ -203,7 +223,10 @@ impl Rule for InsecureTempFile {
                             let (writes, create_new) = open_options_mode(m);
                             writes && !create_new
                         }
-                        "create" => matches!(peel(&m.receiver), syn::Expr::MethodCall(_) | syn::Expr::Call(_) | syn::Expr::Path(_)),
+                        "create" => matches!(
+                            peel(&m.receiver),
+                            syn::Expr::MethodCall(_) | syn::Expr::Call(_) | syn::Expr::Path(_)
+                        ),
                         _ => false,
                     };
                     let Some(arg) = m.args.first() else {
@@ -221,15 +244,13 @@ impl Rule for InsecureTempFile {
             }
         });
         for (at, call, path, lit_span) in found {
-            let mut r = cx.report(
+            cx.report(
                 &Self::META,
                 at,
                 format!("`{call}` uses the fixed path `{path}` in a directory every user can write to"),
-            );
-            if lit_span.start() != at.start() {
-                r = r.label(lit_span, "the fixed name comes from here");
-            }
-            r.help("use the `tempfile` crate (`NamedTempFile::new()`, `tempfile::tempdir()`), which picks an unpredictable name and refuses existing files");
+            )
+            .label(lit_span, "the fixed name comes from here")
+            .help("use the `tempfile` crate (`NamedTempFile::new()`, `tempfile::tempdir()`), which picks an unpredictable name and refuses existing files");
         }
     }
 }

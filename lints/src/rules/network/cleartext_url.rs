@@ -180,7 +180,12 @@ fn pat_name(pat: &syn::Pat) -> Option<String> {
 
 impl Rule for CleartextUrl {
     fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::Expr, NodeKind::Local, NodeKind::Item, NodeKind::Fn]
+        &[
+            NodeKind::Expr,
+            NodeKind::Local,
+            NodeKind::Item,
+            NodeKind::Fn,
+        ]
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
@@ -212,11 +217,8 @@ impl Rule for CleartextUrl {
                     return;
                 };
                 let prev = segs.len().checked_sub(2).and_then(|i| segs.get(i));
-                let typed = prev.is_some_and(|t| {
-                    TYPED_CALLS
-                        .iter()
-                        .any(|(ty, f)| t == ty && last == f)
-                });
+                let typed =
+                    prev.is_some_and(|t| TYPED_CALLS.iter().any(|(ty, f)| t == ty && last == f));
                 // `reqwest::get(..)`, `ureq::post(..)`: a free fn of a client crate (a
                 // lower-case module before it), not `HashMap::get`.
                 let free_client = CLIENT_CALLS.contains(&last.as_str())

@@ -156,9 +156,17 @@ fn set_cookie_name(text: &str) -> Option<&str> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '{' | '}'));
     let lower = rest.to_ascii_lowercase();
-    let attrs = ["path=", "max-age=", "expires=", "samesite=", "domain=", "httponly", "secure"]
-        .iter()
-        .any(|a| lower.contains(a));
+    let attrs = [
+        "path=",
+        "max-age=",
+        "expires=",
+        "samesite=",
+        "domain=",
+        "httponly",
+        "secure",
+    ]
+    .iter()
+    .any(|a| lower.contains(a));
     (valid && attrs).then_some(name)
 }
 
@@ -198,7 +206,11 @@ impl InsecureCookie {
         let http_only = lower.contains("httponly");
         let msg = if lower.contains("samesite=none") && !secure {
             "`Set-Cookie` with `SameSite=None` and no `Secure`: the cookie goes cross-site over plain HTTP".to_string()
-        } else if cx.vocab().is_crypto_material_name(name.trim_matches(['{', '}'])) && !(secure && http_only) {
+        } else if cx
+            .vocab()
+            .is_crypto_material_name(name.trim_matches(['{', '}']))
+            && !(secure && http_only)
+        {
             let missing = match (secure, http_only) {
                 (false, false) => "`Secure` and `HttpOnly`",
                 (false, true) => "`Secure`",
@@ -223,10 +235,10 @@ impl Rule for InsecureCookie {
             return;
         }
         match expr {
-            syn::Expr::MethodCall(m) => {
-                if m.args.len() == 1 && m.args.first().is_some_and(is_false) {
-                    Self::report_setter(cx, m, None);
-                }
+            syn::Expr::MethodCall(m)
+                if m.args.len() == 1 && m.args.first().is_some_and(is_false) =>
+            {
+                Self::report_setter(cx, m, None);
             }
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),

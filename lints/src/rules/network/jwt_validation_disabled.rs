@@ -105,10 +105,14 @@ fn single(expr: &syn::Expr, uses: &UseMap) -> Option<(Span, String)> {
                     "`insecure_disable_signature_validation()` accepts tokens with any signature, including forged ones".into(),
                 ));
             }
-            if method == "clear" && field_name(&m.receiver).as_deref() == Some("required_spec_claims") {
+            if method == "clear"
+                && field_name(&m.receiver).as_deref() == Some("required_spec_claims")
+            {
                 return Some((m.span(), empty_claims_msg()));
             }
-            if method == "set_required_spec_claims" && m.args.first().is_some_and(is_empty_collection) {
+            if method == "set_required_spec_claims"
+                && m.args.first().is_some_and(is_empty_collection)
+            {
                 return Some((m.method.span(), empty_claims_msg()));
             }
             None
@@ -119,12 +123,13 @@ fn single(expr: &syn::Expr, uses: &UseMap) -> Option<(Span, String)> {
             };
             let segs = uses.resolve(&p.path);
             let last = segs.last()?;
-            (last.starts_with("dangerous_insecure_decode") || last == "dangerous_unsafe_decode").then(|| {
-                (
-                    p.span(),
-                    format!("`{last}` reads the claims without checking the signature"),
-                )
-            })
+            (last.starts_with("dangerous_insecure_decode") || last == "dangerous_unsafe_decode")
+                .then(|| {
+                    (
+                        p.span(),
+                        format!("`{last}` reads the claims without checking the signature"),
+                    )
+                })
         }
         syn::Expr::Assign(a) => {
             let name = field_name(&a.left)?;
@@ -148,14 +153,16 @@ fn single(expr: &syn::Expr, uses: &UseMap) -> Option<(Span, String)> {
             {
                 return Some((f.span(), format!("`{name}: false` {what}")));
             }
-            (name == "required_spec_claims" && is_empty_collection(&f.expr)).then(|| (f.span(), empty_claims_msg()))
+            (name == "required_spec_claims" && is_empty_collection(&f.expr))
+                .then(|| (f.span(), empty_claims_msg()))
         }),
         _ => None,
     }
 }
 
 fn empty_claims_msg() -> String {
-    "emptied `required_spec_claims` accepts tokens without an `exp` claim, which never expire".into()
+    "emptied `required_spec_claims` accepts tokens without an `exp` claim, which never expire"
+        .into()
 }
 
 fn is_alg_none(segs: &[String]) -> bool {
@@ -176,7 +183,9 @@ fn decides(cx: &Cx<'_>, f: &FnLike<'_>) -> bool {
     text.contains("Claims")
         || text.contains("TokenData")
         || type_name(ty) == "bool"
-        || text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "bool")
+        || text
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == "bool")
 }
 
 impl Rule for JwtValidationDisabled {
@@ -209,10 +218,11 @@ impl Rule for JwtValidationDisabled {
                 compared.push(peel(&b.left));
                 compared.push(peel(&b.right));
             }
-            syn::Expr::Path(p) => {
-                if is_alg_none(&uses.resolve(&p.path)) && !compared.iter().any(|c| std::ptr::eq(*c, e)) {
-                    alg_none.push(p.span());
-                }
+            syn::Expr::Path(p)
+                if is_alg_none(&uses.resolve(&p.path))
+                    && !compared.iter().any(|c| std::ptr::eq(*c, e)) =>
+            {
+                alg_none.push(p.span());
             }
             syn::Expr::Assign(a) => match field_name(&a.left).as_deref() {
                 Some("validate_aud") if lit_bool(&a.right) == Some(false) => aud_off.push(a.span()),
@@ -224,7 +234,9 @@ impl Rule for JwtValidationDisabled {
                     if let syn::Member::Named(n) = &fv.member {
                         if n == "validate_aud" && lit_bool(&fv.expr) == Some(false) {
                             aud_off.push(fv.span());
-                        } else if n == "aud" && !matches!(peel(&fv.expr), syn::Expr::Path(p) if p.path.is_ident("None")) {
+                        } else if n == "aud"
+                            && !matches!(peel(&fv.expr), syn::Expr::Path(p) if p.path.is_ident("None"))
+                        {
                             aud_set = true;
                         }
                     }
@@ -234,7 +246,10 @@ impl Rule for JwtValidationDisabled {
                 let method = m.method.to_string();
                 if method == "set_audience" {
                     aud_set = true;
-                } else if method == "decode" || method.starts_with("decode_with") || method.starts_with("verify") {
+                } else if method == "decode"
+                    || method.starts_with("decode_with")
+                    || method.starts_with("verify")
+                {
                     decodes = true;
                 } else if method == "insecure_decode" || method == "decode_header" {
                     peeks.push((m.method.span(), method));
@@ -244,7 +259,10 @@ impl Rule for JwtValidationDisabled {
                 if let syn::Expr::Path(p) = peel(&c.func) {
                     let segs = uses.resolve(&p.path);
                     let last = segs.last().map(String::as_str).unwrap_or_default();
-                    if last == "decode" || last.starts_with("verify") || last.starts_with("decode_with") {
+                    if last == "decode"
+                        || last.starts_with("verify")
+                        || last.starts_with("decode_with")
+                    {
                         decodes = true;
                     } else if last == "insecure_decode" || last == "decode_header" {
                         peeks.push((p.span(), last.to_string()));
@@ -264,15 +282,21 @@ impl Rule for JwtValidationDisabled {
             }
         }
         for span in alg_none {
-            cx.report(&Self::META, span, "the `None` algorithm accepts unsigned tokens")
-                .help(HELP);
+            cx.report(
+                &Self::META,
+                span,
+                "the `None` algorithm accepts unsigned tokens",
+            )
+            .help(HELP);
         }
         if !decodes && decides(cx, f) {
             for (span, name) in peeks {
                 cx.report(
                     &Self::META,
                     span,
-                    format!("`{name}` is the only check on the token: its signature is never verified"),
+                    format!(
+                        "`{name}` is the only check on the token: its signature is never verified"
+                    ),
                 )
                 .help(HELP);
             }

@@ -65,7 +65,12 @@ struct Hit {
     credentials: bool,
 }
 
-const ORIGIN_METHODS: &[&str] = &["allow_origin", "allowed_origin", "allow_origins", "allowed_origins"];
+const ORIGIN_METHODS: &[&str] = &[
+    "allow_origin",
+    "allowed_origin",
+    "allow_origins",
+    "allowed_origins",
+];
 
 /// `"*"`, `HeaderValue::from_static("*")`, `"*".parse().unwrap()`, `["*"]`, `vec!["*"]`.
 fn is_star(expr: &syn::Expr) -> bool {
@@ -80,8 +85,9 @@ fn is_star(expr: &syn::Expr) -> bool {
         }
         syn::Expr::Try(t) => is_star(&t.expr),
         syn::Expr::Array(a) => a.elems.iter().any(is_star),
-        syn::Expr::Macro(m) => crate::analysis::macros::parse_expr_list(&m.mac)
-            .is_some_and(|v| v.iter().any(is_star)),
+        syn::Expr::Macro(m) => {
+            crate::analysis::macros::parse_expr_list(&m.mac).is_some_and(|v| v.iter().any(is_star))
+        }
         _ => false,
     }
 }
@@ -89,20 +95,24 @@ fn is_star(expr: &syn::Expr) -> bool {
 /// `Access-Control-Allow-Origin` as a literal or a header constant.
 fn is_acao(expr: &syn::Expr, uses: &UseMap) -> bool {
     match peel(expr) {
-        syn::Expr::Path(p) => {
-            ends_with(&uses.resolve(&p.path), &["ACCESS_CONTROL_ALLOW_ORIGIN"])
-        }
-        e => lit_str(e).is_some_and(|s| s.value().eq_ignore_ascii_case("access-control-allow-origin")),
+        syn::Expr::Path(p) => ends_with(&uses.resolve(&p.path), &["ACCESS_CONTROL_ALLOW_ORIGIN"]),
+        e => lit_str(e).is_some_and(|s| {
+            s.value()
+                .eq_ignore_ascii_case("access-control-allow-origin")
+        }),
     }
 }
 
 fn is_acac_true(args: &[&syn::Expr], uses: &UseMap) -> bool {
     let name = args.iter().any(|a| match peel(a) {
-        syn::Expr::Path(p) => {
-            ends_with(&uses.resolve(&p.path), &["ACCESS_CONTROL_ALLOW_CREDENTIALS"])
-        }
-        e => lit_str(e)
-            .is_some_and(|s| s.value().eq_ignore_ascii_case("access-control-allow-credentials")),
+        syn::Expr::Path(p) => ends_with(
+            &uses.resolve(&p.path),
+            &["ACCESS_CONTROL_ALLOW_CREDENTIALS"],
+        ),
+        e => lit_str(e).is_some_and(|s| {
+            s.value()
+                .eq_ignore_ascii_case("access-control-allow-credentials")
+        }),
     });
     name && args.iter().any(|a| {
         let mut t = false;
@@ -119,7 +129,9 @@ fn always_true(expr: &syn::Expr) -> bool {
         return false;
     };
     match &*c.body {
-        syn::Expr::Block(b) => matches!(b.block.stmts.as_slice(), [syn::Stmt::Expr(e, None)] if lit_bool(e) == Some(true)),
+        syn::Expr::Block(b) => {
+            matches!(b.block.stmts.as_slice(), [syn::Stmt::Expr(e, None)] if lit_bool(e) == Some(true))
+        }
         e => lit_bool(e) == Some(true),
     }
 }
@@ -224,7 +236,9 @@ fn credentials(expr: &syn::Expr, uses: &UseMap) -> Option<Span> {
             on.then(|| m.method.span())
         }
         syn::Expr::Struct(s) => s.fields.iter().find_map(|f| match &f.member {
-            syn::Member::Named(n) if n == "allow_credentials" && lit_bool(&f.expr) == Some(true) => {
+            syn::Member::Named(n)
+                if n == "allow_credentials" && lit_bool(&f.expr) == Some(true) =>
+            {
                 Some(n.span())
             }
             _ => None,
@@ -256,7 +270,9 @@ impl Rule for PermissiveCors {
             let with_creds = h.credentials || creds.is_some();
             let what = h.what.trim_matches('`');
             let msg = if with_creds {
-                format!("`{what}` lets any web site send credentialed requests and read the responses")
+                format!(
+                    "`{what}` lets any web site send credentialed requests and read the responses"
+                )
             } else {
                 format!("`{what}` lets any web site read the responses")
             };

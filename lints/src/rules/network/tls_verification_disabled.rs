@@ -66,8 +66,16 @@ const HELP: &str = "keep certificate and hostname verification on; to trust a pr
 
 /// Builder switches: (method, the literal that turns verification off, what it turns off).
 const SWITCHES: &[(&str, bool, &str)] = &[
-    ("danger_accept_invalid_certs", true, "certificate verification"),
-    ("danger_accept_invalid_hostnames", true, "hostname verification"),
+    (
+        "danger_accept_invalid_certs",
+        true,
+        "certificate verification",
+    ),
+    (
+        "danger_accept_invalid_hostnames",
+        true,
+        "hostname verification",
+    ),
     ("disable_verification", true, "certificate verification"),
     ("ssl_verify_peer", false, "certificate verification"),
     ("proxy_ssl_verify_peer", false, "certificate verification"),
@@ -78,7 +86,10 @@ const SWITCHES: &[(&str, bool, &str)] = &[
 ];
 
 /// Methods that install a rustls certificate verifier.
-const VERIFIER_SETTERS: &[&str] = &["set_certificate_verifier", "with_custom_certificate_verifier"];
+const VERIFIER_SETTERS: &[&str] = &[
+    "set_certificate_verifier",
+    "with_custom_certificate_verifier",
+];
 
 fn switch(method: &str) -> Option<(bool, &'static str)> {
     SWITCHES
@@ -97,7 +108,10 @@ fn verifier_type(expr: &syn::Expr) -> Option<(String, Span)> {
             };
             let segs: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
             let last = segs.last()?;
-            let is_ctor = last.ident.to_string().starts_with(|c: char| c.is_lowercase());
+            let is_ctor = last
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_lowercase());
             if !is_ctor {
                 // A tuple struct: `NoVerifier(provider)`.
                 return Some((last.ident.to_string(), last.ident.span()));
@@ -199,7 +213,12 @@ fn vacuous_verify(block: &syn::Block) -> Option<Span> {
 }
 
 impl TlsVerificationDisabled {
-    fn report_switch(cx: &mut Cx<'_>, m: &syn::ExprMethodCall, value: &syn::Expr, from: Option<Span>) {
+    fn report_switch(
+        cx: &mut Cx<'_>,
+        m: &syn::ExprMethodCall,
+        value: &syn::Expr,
+        from: Option<Span>,
+    ) {
         let method = m.method.to_string();
         let Some((bad, what)) = switch(&method) else {
             return;
@@ -218,7 +237,12 @@ impl TlsVerificationDisabled {
         r.help(HELP);
     }
 
-    fn report_verifier(cx: &mut Cx<'_>, m: &syn::ExprMethodCall, value: &syn::Expr, from: Option<Span>) {
+    fn report_verifier(
+        cx: &mut Cx<'_>,
+        m: &syn::ExprMethodCall,
+        value: &syn::Expr,
+        from: Option<Span>,
+    ) {
         let Some((ty, ty_span)) = verifier_type(value) else {
             return;
         };
@@ -272,9 +296,9 @@ impl Rule for TlsVerificationDisabled {
             }
             syn::Expr::Path(p) => {
                 let segs = cx.uses.resolve(&p.path);
-                let what = if ends_with(&segs, &["SslVerifyMode", "NONE"]) || ends_with(&segs, &["SSL_VERIFY_NONE"]) {
-                    "certificate verification"
-                } else if ends_with(&segs, &["SslOption", "DANGER_ACCEPT_INVALID_CERTS"])
+                let what = if ends_with(&segs, &["SslVerifyMode", "NONE"])
+                    || ends_with(&segs, &["SSL_VERIFY_NONE"])
+                    || ends_with(&segs, &["SslOption", "DANGER_ACCEPT_INVALID_CERTS"])
                     || ends_with(&segs, &["SslOption", "DANGER_ACCEPT_REVOKED_CERTS"])
                 {
                     "certificate verification"
@@ -318,7 +342,11 @@ impl Rule for TlsVerificationDisabled {
             let relevant = (resolved == "ServerCertVerifier" && method == "verify_server_cert")
                 || (resolved == "ClientCertVerifier" && method == "verify_client_cert");
             if relevant && let Some(at) = vacuous_verify(f.block) {
-                let whose = if method == "verify_server_cert" { "server" } else { "client" };
+                let whose = if method == "verify_server_cert" {
+                    "server"
+                } else {
+                    "client"
+                };
                 cx.report(
                     &Self::META,
                     f.name_span(),

@@ -115,8 +115,12 @@ impl Op {
             Op::FromRawParts => "pass a slice or a `Vec` instead of a raw pointer and a length",
             Op::SetLen => "grow the vector with `resize`, `extend` or `push` instead of `set_len`",
             Op::StaticMut => "use an atomic, a `Mutex` or a `OnceLock` instead of a `static mut`",
-            Op::RawDeref => "use references or a safe wrapper instead of dereferencing raw pointers",
-            Op::GetUnchecked => "index with `[i]` or `.get(i)`; the bounds check is rarely measurable",
+            Op::RawDeref => {
+                "use references or a safe wrapper instead of dereferencing raw pointers"
+            }
+            Op::GetUnchecked => {
+                "index with `[i]` or `.get(i)`; the bounds check is rarely measurable"
+            }
             Op::Utf8Unchecked => "use `String::from_utf8`/`str::from_utf8` and handle the error",
             Op::UncheckedUnwrap => "use `?`, `match` or `expect` with the invariant instead",
         }
@@ -225,7 +229,11 @@ fn most_dangerous(block: &syn::Block, cx: &Cx<'_>) -> Option<(Op, Span)> {
             if let syn::Expr::Path(p) = peel(&c.func)
                 && let Some(op) = op_of_call(&uses.resolve(&p.path))
             {
-                let span = p.path.segments.last().map_or_else(|| p.span(), |s| s.ident.span());
+                let span = p
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(|| p.span(), |s| s.ident.span());
                 note(op, span);
             }
         }
@@ -248,10 +256,10 @@ fn most_dangerous(block: &syn::Block, cx: &Cx<'_>) -> Option<(Op, Span)> {
                 note(op, m.method.span());
             }
         }
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-            if is_raw_pointer(&u.expr, cx) {
-                note(Op::RawDeref, u.span());
-            }
+        syn::Expr::Unary(u)
+            if matches!(u.op, syn::UnOp::Deref(_)) && is_raw_pointer(&u.expr, cx) =>
+        {
+            note(Op::RawDeref, u.span());
         }
         syn::Expr::Assign(a) if screaming(&a.left) => note(Op::StaticMut, a.left.span()),
         syn::Expr::Binary(b) if is_compound_assign(&b.op) && screaming(&b.left) => {
@@ -355,7 +363,12 @@ impl Rule for UnsafeCode {
             return;
         }
         let op = most_dangerous(&u.block, cx);
-        Self::report(cx, u.unsafe_token.span, with_op("`unsafe` block".into(), op), op);
+        Self::report(
+            cx,
+            u.unsafe_token.span,
+            with_op("`unsafe` block".into(), op),
+            op,
+        );
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
@@ -394,7 +407,10 @@ impl Rule for UnsafeCode {
                     segs.last().cloned().unwrap_or_else(|| path_last(p))
                 });
                 // `unsafe impl Send/Sync` belong to `unsafe_send_sync`.
-                if trait_name.as_deref().is_some_and(|t| t == "Send" || t == "Sync") {
+                if trait_name
+                    .as_deref()
+                    .is_some_and(|t| t == "Send" || t == "Sync")
+                {
                     return;
                 }
                 let head = match &trait_name {
@@ -415,7 +431,10 @@ impl Rule for UnsafeCode {
                     cx.report(
                         &Self::META,
                         tok.span,
-                        format!("`unsafe trait {}` makes every implementation `unsafe`", t.ident),
+                        format!(
+                            "`unsafe trait {}` makes every implementation `unsafe`",
+                            t.ident
+                        ),
                     )
                     .help(format!("declare a safe trait; {REVIEW_HELP}"));
                 }
