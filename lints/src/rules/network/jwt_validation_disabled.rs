@@ -52,7 +52,7 @@ declare_rule! {
     ai = Deny,
     human = Deny,
     cwe = 347,
-    summary = "JWT signature, expiry or audience check turned off",
+    summary = "signature, expiry or audience check of a JWT turned off",
 }
 
 const HELP: &str = "decode with `jsonwebtoken::decode` and a `Validation` that checks the signature, `exp` and the audience (`set_audience`)";

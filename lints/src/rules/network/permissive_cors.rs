@@ -55,7 +55,7 @@ declare_rule! {
     ai = Deny,
     human = Warn,
     cwe = 942,
-    summary = "CORS that accepts any origin",
+    summary = "cross-origin (CORS) policy that accepts any origin",
 }
 
 /// One permissive construct: where, what, and whether it allows credentials by itself.

@@ -59,7 +59,7 @@ declare_rule! {
     ai = Deny,
     human = Deny,
     cwe = 295,
-    summary = "TLS certificate or hostname verification turned off",
+    summary = "certificate or hostname verification of TLS turned off",
 }
 
 const HELP: &str = "keep certificate and hostname verification on; to trust a private CA or a self-signed server, add its certificate to the trust store (`add_root_certificate`, `RootCertStore::add`)";
