@@ -165,14 +165,37 @@ const REDACTION_WORDS: &[&str] = &[
 /// `NoVerifier`, `SkipServerVerification`, `AcceptAnyCert`, `DangerousVerifier`
 /// (tls_verification_disabled).
 const PERMISSIVE_WORDS: &[&str] = &[
-    "no", "noop", "nop", "none", "null", "skip", "insecure", "dangerous", "danger", "unsafe",
-    "dummy", "fake", "disable", "disabled", "bypass", "permissive", "unverified", "trusting",
+    "no",
+    "noop",
+    "nop",
+    "none",
+    "null",
+    "skip",
+    "insecure",
+    "dangerous",
+    "danger",
+    "unsafe",
+    "dummy",
+    "fake",
+    "disable",
+    "disabled",
+    "bypass",
+    "permissive",
+    "unverified",
+    "trusting",
 ];
 
 /// Word pairs with the same meaning (`accept_any`, `AcceptAllCerts`, `TrustAll`).
 const PERMISSIVE_PAIRS: &[&str] = &[
-    "accept_any", "accept_all", "accept_invalid", "trust_all", "trust_any", "allow_all",
-    "allow_invalid", "any_cert", "all_cert",
+    "accept_any",
+    "accept_all",
+    "accept_invalid",
+    "trust_all",
+    "trust_any",
+    "allow_all",
+    "allow_invalid",
+    "any_cert",
+    "all_cert",
 ];
 
 /// Host names that cannot be on the public internet or only name documentation: a plain
@@ -182,7 +205,14 @@ const LOCAL_HOSTS: &[&str] = &["localhost", "example.com", "example.org", "examp
 /// Top-level domains reserved for tests, documentation and local networks (RFC 2606, 6761,
 /// 6762, 8375).
 const LOCAL_TLDS: &[&str] = &[
-    "localhost", "test", "example", "invalid", "local", "internal", "lan", "home.arpa",
+    "localhost",
+    "test",
+    "example",
+    "invalid",
+    "local",
+    "internal",
+    "lan",
+    "home.arpa",
     "localdomain",
 ];
 
@@ -410,7 +440,10 @@ impl Vocab {
     /// Not `WebPkiServerVerifier`, `AllowAnyAuthenticatedClient`.
     pub fn is_permissive_name(&self, ident: &str) -> bool {
         let words = split_words(ident);
-        if words.iter().any(|w| PERMISSIVE_WORDS.iter().any(|t| w == t)) {
+        if words
+            .iter()
+            .any(|w| PERMISSIVE_WORDS.iter().any(|t| w == t))
+        {
             return true;
         }
         let joined = words.join("_");
@@ -606,10 +639,25 @@ mod tests {
     #[test]
     fn permissive_names() {
         let v = Vocab::default();
-        for s in ["NoVerifier", "SkipServerVerification", "AcceptAnyCertVerifier", "DangerousVerifier", "TrustAll", "NoopVerifier", "AcceptAllCerts", "InsecureCertVerifier"] {
+        for s in [
+            "NoVerifier",
+            "SkipServerVerification",
+            "AcceptAnyCertVerifier",
+            "DangerousVerifier",
+            "TrustAll",
+            "NoopVerifier",
+            "AcceptAllCerts",
+            "InsecureCertVerifier",
+        ] {
             assert!(v.is_permissive_name(s), "{s}");
         }
-        for s in ["WebPkiServerVerifier", "AllowAnyAuthenticatedClient", "PinnedCertVerifier", "Verifier", "NotaryVerifier"] {
+        for s in [
+            "WebPkiServerVerifier",
+            "AllowAnyAuthenticatedClient",
+            "PinnedCertVerifier",
+            "Verifier",
+            "NotaryVerifier",
+        ] {
             assert!(!v.is_permissive_name(s), "{s}");
         }
     }
@@ -617,10 +665,34 @@ mod tests {
     #[test]
     fn local_hosts() {
         let v = Vocab::default();
-        for h in ["localhost", "localhost:8080", "127.0.0.1:3000", "127.1.2.3", "0.0.0.0:80", "[::1]:8080", "10.0.0.5", "192.168.1.1", "169.254.169.254", "db:5432", "api.example.com", "foo.test", "printer.local", "svc.internal", "user:pw@localhost", "{}:{}", "web.default.svc.cluster.local"] {
+        for h in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:3000",
+            "127.1.2.3",
+            "0.0.0.0:80",
+            "[::1]:8080",
+            "10.0.0.5",
+            "192.168.1.1",
+            "169.254.169.254",
+            "db:5432",
+            "api.example.com",
+            "foo.test",
+            "printer.local",
+            "svc.internal",
+            "user:pw@localhost",
+            "{}:{}",
+            "web.default.svc.cluster.local",
+        ] {
             assert!(v.is_local_host(h), "{h}");
         }
-        for h in ["api.stripe.com", "8.8.8.8", "example.community", "myexample.com", "[2001:4860::8888]"] {
+        for h in [
+            "api.stripe.com",
+            "8.8.8.8",
+            "example.community",
+            "myexample.com",
+            "[2001:4860::8888]",
+        ] {
             assert!(!v.is_local_host(h), "{h}");
         }
     }
