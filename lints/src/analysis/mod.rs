@@ -2,6 +2,7 @@
 
 pub mod asyncx;
 pub mod guards;
+pub mod locals;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;

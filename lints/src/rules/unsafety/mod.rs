@@ -1,3 +1,5 @@
 //! The `unsafety` family.
 
-rules! {}
+rules! {
+    unsafe_code::UnsafeCode,
+}
