@@ -2,4 +2,5 @@
 
 rules! {
     unsafe_code::UnsafeCode,
+    unsafe_send_sync::UnsafeSendSync,
 }
