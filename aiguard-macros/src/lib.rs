@@ -1,14 +1,28 @@
-//! `#[ai_generated]`: marks an item as written by an AI assistant.
+//! `#[ai_generated]`: marks an item as written by an AI assistant and holds it to aiguard's
+//! stricter rules at build time.
 //!
-//! For now the attribute passes the item through unchanged; the build-time checks come with
-//! the macro issue. The engine API it will call, `aiguard_lints::check_item`, exists and is
-//! tested in `tests/engine.rs`.
+//! The attribute runs aiguard's engine on the item: `deny` findings become compile errors,
+//! `warn` findings compiler warnings, both at the offending tokens. The item itself is emitted
+//! unchanged, with stricter rustc and clippy lint levels and a doc line saying it is
+//! AI-generated. See `expand.rs` for the steps.
+
+mod args;
+mod config;
+mod emit;
+mod expand;
+mod lint_attrs;
+mod shape;
 
 use proc_macro::TokenStream;
 
 /// Marks an item as AI-generated. Arguments (all optional): `model = ".."`,
 /// `reviewed = ".."`, `digest = ".."`, `allow(rule = "reason", ..)`.
+///
+/// ```ignore
+/// #[ai_generated(model = "gpt-4o", allow(unwrap_used = "the regex is a literal"))]
+/// fn parse(line: &str) -> Option<u32> { .. }
+/// ```
 #[proc_macro_attribute]
-pub fn ai_generated(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn ai_generated(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args.into(), item.into()).into()
 }
