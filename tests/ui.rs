@@ -47,8 +47,7 @@ mod e2e {
     fn line_of(text: &str, needle: &str) -> usize {
         text.lines()
             .position(|l| l.contains(needle))
-            .map(|i| i + 1)
-            .unwrap_or_else(|| panic!("`{needle}` not in the source"))
+            .map_or_else(|| panic!("`{needle}` not in the source"), |i| i + 1)
     }
 
     struct Run {
@@ -61,7 +60,12 @@ mod e2e {
         let mut cmd = Command::new(cargo);
         cmd.current_dir(dir)
             .args(args)
-            .args(["--offline", "--quiet", "--message-format=short", "--color=never"])
+            .args([
+                "--offline",
+                "--quiet",
+                "--message-format=short",
+                "--color=never",
+            ])
             .env("CARGO_TARGET_DIR", target_dir())
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -77,7 +81,7 @@ mod e2e {
         }
     }
 
-    const APP: &str = r#"use aiguard_macros::ai_generated;
+    const APP: &str = r"use aiguard_macros::ai_generated;
 
 #[ai_generated]
 pub fn marked(x: Option<u32>) -> u32 {
@@ -100,9 +104,9 @@ impl Reader {
         v[0] // unmarked index
     }
 }
-"#;
+";
 
-    const UNSAFE_TWINS: &str = r#"
+    const UNSAFE_TWINS: &str = r"
 #[ai_generated]
 pub fn marked_read(p: *const u8) -> u8 {
     unsafe { *p } // marked unsafe
@@ -111,15 +115,15 @@ pub fn marked_read(p: *const u8) -> u8 {
 pub fn unmarked_read(p: *const u8) -> u8 {
     unsafe { *p } // unmarked unsafe
 }
-"#;
+";
 
-    const SHARED: &str = r#"use aiguard_macros::ai_generated;
+    const SHARED: &str = r"use aiguard_macros::ai_generated;
 
 #[ai_generated]
 pub fn first(v: Option<u8>) -> u8 {
     v.unwrap() // shared unwrap
 }
-"#;
+";
 
     fn manifest(name: &str, extra: &str) -> String {
         let macros = workspace_root().join("aiguard-macros");
@@ -168,7 +172,8 @@ pub fn first(v: Option<u8>) -> u8 {
         );
         write(&ws.join("user2/src/lib.rs"), "pub use shared::first;\n");
         let app_lib = ws.join("app/src/lib.rs");
-        let at = |needle: &str, col: usize| format!("app/src/lib.rs:{}:{col}: ", line_of(APP, needle));
+        let at =
+            |needle: &str, col: usize| format!("app/src/lib.rs:{}:{col}: ", line_of(APP, needle));
 
         // clippy: its lints fire in marked items only, and `unsafe_code` is denied there.
         let with_unsafe = format!("{APP}{UNSAFE_TWINS}");
@@ -185,15 +190,30 @@ pub fn first(v: Option<u8>) -> u8 {
         assert!(out.contains(&unsafe_at("marked unsafe")), "{out}");
         assert!(!out.contains(&unsafe_at("unmarked unsafe")), "{out}");
         let unwrap_lint = "warning: used `unwrap()` on an `Option` value";
-        assert!(out.contains(&format!("{}{unwrap_lint}", at("marked unwrap", 5))), "{out}");
-        assert!(!out.contains(&format!("{}{unwrap_lint}", at("unmarked unwrap", 5))), "{out}");
+        assert!(
+            out.contains(&format!("{}{unwrap_lint}", at("marked unwrap", 5))),
+            "{out}"
+        );
+        assert!(
+            !out.contains(&format!("{}{unwrap_lint}", at("unmarked unwrap", 5))),
+            "{out}"
+        );
         let index_lint = "warning: indexing may panic";
-        assert!(out.contains(&format!("{}{index_lint}", at("marked index", 9))), "{out}");
-        assert!(!out.contains(&format!("{}{index_lint}", at("unmarked index", 9))), "{out}");
+        assert!(
+            out.contains(&format!("{}{index_lint}", at("marked index", 9))),
+            "{out}"
+        );
+        assert!(
+            !out.contains(&format!("{}{index_lint}", at("unmarked index", 9))),
+            "{out}"
+        );
 
         // A warn finding is a warning at the offending tokens.
         write(&app_lib, APP);
-        write(&ws.join("aiguard.toml"), "[rules]\nunwrap_used = \"warn\"\n");
+        write(
+            &ws.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"warn\"\n",
+        );
         let warning = format!(
             "{}warning: use of deprecated macro `aiguard::unwrap_used`: `.unwrap()` panics if the value is `None` or `Err`",
             at("marked unwrap", 7)
@@ -204,7 +224,10 @@ pub fn first(v: Option<u8>) -> u8 {
         assert_eq!(run.out.matches("aiguard::").count(), 1, "{}", run.out);
 
         // Editing aiguard.toml alone rebuilds the crate: the finding is now an error.
-        write(&ws.join("aiguard.toml"), "[rules]\nunwrap_used = \"deny\"\n");
+        write(
+            &ws.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"deny\"\n",
+        );
         let error = format!(
             "{}error: aiguard::unwrap_used: `.unwrap()` panics if the value is `None` or `Err`",
             at("marked unwrap", 7)

@@ -64,7 +64,9 @@ pub fn get() -> Arc<Loaded> {
     let key = dir.clone().unwrap_or_default();
     let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
     // A poisoned lock only means another expansion panicked; the data is still whole.
-    let mut entries = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut entries = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, loaded)) = entries.iter().find(|(k, _)| *k == key) {
         return Arc::clone(loaded);
     }
@@ -98,7 +100,9 @@ pub fn load(package_dir: &Path) -> Loaded {
         let table = if dir == package_dir {
             package_toml.clone()
         } else {
-            read(&dir.join("Cargo.toml")).as_deref().and_then(parse_toml)
+            read(&dir.join("Cargo.toml"))
+                .as_deref()
+                .and_then(parse_toml)
         };
         if let Some(t) = table.filter(|t| t.contains_key("workspace")) {
             workspace_toml = Some(t);
@@ -115,27 +119,30 @@ pub fn load(package_dir: &Path) -> Loaded {
         .map(|d| d.join("aiguard.toml"))
         .find(|p| p.is_file())
         .map(|p| (p, ConfigSection::Root))
-        .or_else(|| root_manifest.clone().map(|m| (m, ConfigSection::WorkspaceMetadata)));
+        .or_else(|| {
+            root_manifest
+                .clone()
+                .map(|m| (m, ConfigSection::WorkspaceMetadata))
+        });
     let root_manifest_path = root_manifest;
 
     let mut config = Config::default();
-    if let Some((path, section)) = base {
-        if let Some(c) = parse_file(&path, section, &mut out) {
-            config = c;
-        }
+    if let Some((path, section)) = base
+        && let Some(c) = parse_file(&path, section, &mut out)
+    {
+        config = c;
     }
-    if package_text.is_some() {
-        if let Some(c) = parse_file(&package_manifest, ConfigSection::PackageMetadata, &mut out)
-        {
-            config = config.merged_with(&c);
-        }
+    if package_text.is_some()
+        && let Some(c) = parse_file(&package_manifest, ConfigSection::PackageMetadata, &mut out)
+    {
+        config = config.merged_with(&c);
     }
     // Adding `[package.metadata.aiguard]` or `[workspace.metadata.aiguard]` rebuilds too.
     for manifest in [Some(package_manifest), root_manifest_path] {
-        if let Some(m) = manifest.filter(|m| m.is_file()) {
-            if !out.files.contains(&m) {
-                out.files.push(m);
-            }
+        if let Some(m) = manifest.filter(|m| m.is_file())
+            && !out.files.contains(&m)
+        {
+            out.files.push(m);
         }
     }
     out.config = config;
@@ -171,9 +178,15 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Lints set to `deny` or `forbid` in the package's `[lints]` (or, with
 /// `lints.workspace = true`, the workspace's `[workspace.lints]`).
-fn strict_lints(package: Option<&toml::Table>, workspace: Option<&toml::Table>) -> BTreeSet<String> {
+fn strict_lints(
+    package: Option<&toml::Table>,
+    workspace: Option<&toml::Table>,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let Some(lints) = package.and_then(|p| p.get("lints")).and_then(toml::Value::as_table) else {
+    let Some(lints) = package
+        .and_then(|p| p.get("lints"))
+        .and_then(toml::Value::as_table)
+    else {
         return out;
     };
     let inherits = lints.get("workspace").and_then(toml::Value::as_bool) == Some(true);
@@ -216,7 +229,8 @@ mod tests {
     use super::*;
 
     fn tmp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("aiguard-macros-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("aiguard-macros-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir
@@ -236,19 +250,31 @@ mod tests {
             &root.join("Cargo.toml"),
             "[workspace]\nmembers = [\"a\"]\n[workspace.metadata.aiguard.rules]\nunwrap_used = \"allow\"\n[workspace.lints.clippy]\nunwrap_used = \"deny\"\n",
         );
-        write(&root.join("aiguard.toml"), "[rules]\nunwrap_used = \"deny\"\n");
+        write(
+            &root.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"deny\"\n",
+        );
         write(
             &root.join("a/Cargo.toml"),
             "[package]\nname = \"a\"\n[lints]\nworkspace = true\n[package.metadata.aiguard.macro]\nrustc = { deny = [\"unsafe_code\"] }\n",
         );
         let loaded = load(&root.join("a"));
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-        let over = loaded.config.rules.get("unwrap_used").copied().unwrap_or_default();
+        let over = loaded
+            .config
+            .rules
+            .get("unwrap_used")
+            .copied()
+            .unwrap_or_default();
         assert_eq!(over.ai, Some(aiguard_lints::Level::Deny));
         assert!(loaded.config.macro_rustc.is_some());
         assert_eq!(
             loaded.files,
-            vec![root.join("aiguard.toml"), root.join("a/Cargo.toml"), root.join("Cargo.toml")]
+            vec![
+                root.join("aiguard.toml"),
+                root.join("a/Cargo.toml"),
+                root.join("Cargo.toml")
+            ]
         );
         assert!(loaded.strict_lints.contains("clippy::unwrap_used"));
         let _ = std::fs::remove_dir_all(&root);
@@ -263,10 +289,15 @@ mod tests {
         );
         write(&root.join("a/Cargo.toml"), "[package]\nname = \"a\"\n");
         let loaded = load(&root.join("a"));
-        assert_eq!(loaded.files, vec![root.join("Cargo.toml"), root.join("a/Cargo.toml")]);
+        assert_eq!(
+            loaded.files,
+            vec![root.join("Cargo.toml"), root.join("a/Cargo.toml")]
+        );
         assert_eq!(loaded.errors.len(), 1);
         assert!(
-            loaded.errors[0].message.ends_with("Cargo.toml:3:1: unknown rule `unwrap_usd`"),
+            loaded.errors[0]
+                .message
+                .ends_with("Cargo.toml:3:1: unknown rule `unwrap_usd`"),
             "{}",
             loaded.errors[0].message
         );
@@ -278,11 +309,17 @@ mod tests {
     #[test]
     fn the_search_stops_at_the_workspace_root() {
         let root = tmp("stop");
-        write(&root.join("aiguard.toml"), "[rules]\nunwrap_used = \"deny\"\n");
+        write(
+            &root.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"deny\"\n",
+        );
         write(&root.join("ws/Cargo.toml"), "[workspace]\n");
         write(&root.join("ws/a/Cargo.toml"), "[package]\nname = \"a\"\n");
         let loaded = load(&root.join("ws/a"));
-        assert_eq!(loaded.files, vec![root.join("ws/a/Cargo.toml"), root.join("ws/Cargo.toml")]);
+        assert_eq!(
+            loaded.files,
+            vec![root.join("ws/a/Cargo.toml"), root.join("ws/Cargo.toml")]
+        );
         assert!(loaded.config.rules.is_empty());
         let _ = std::fs::remove_dir_all(&root);
     }

@@ -78,8 +78,14 @@ impl Diag {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        Ident::new(if valid { &self.name } else { "finding" }, Span::call_site())
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        Ident::new(
+            if valid { &self.name } else { "finding" },
+            Span::call_site(),
+        )
     }
 }
 
@@ -163,7 +169,9 @@ pub fn render(shape: Shape, add: Additions) -> TokenStream {
     } else {
         match slot {
             Slot::FnBody => out.extend(with_body_prefix(rest, slot_items)),
-            Slot::ConstValue { eq } => out.extend(with_wrapped_value(rest, eq - attrs_end, slot_items)),
+            Slot::ConstValue { eq } => {
+                out.extend(with_wrapped_value(rest, eq - attrs_end, slot_items));
+            }
             Slot::Beside => {
                 out.extend(rest);
                 beside = slot_items;
@@ -230,8 +238,8 @@ mod tests {
 
     fn render_str(item: TokenStream, warnings: Vec<Diag>, errors: Vec<Diag>) -> String {
         let add = Additions {
-            warnings,
             errors,
+            warnings,
             ..Additions::default()
         };
         render(Shape::of(item), add).to_string()
@@ -240,27 +248,59 @@ mod tests {
     #[test]
     fn warning_in_fn_body_after_inner_attrs() {
         let s = render_str(
-            quote!(#[inline] fn f() { #![allow(unused)] x.unwrap() }),
+            quote!(
+                #[inline]
+                fn f() {
+                    #![allow(unused)]
+                    x.unwrap()
+                }
+            ),
             vec![diag("unwrap_used")],
             vec![],
         );
-        assert!(s.starts_with("# [inline] fn f () { # ! [allow (unused)] const _ : () = { mod aiguard {"), "{s}");
+        assert!(
+            s.starts_with(
+                "# [inline] fn f () { # ! [allow (unused)] const _ : () = { mod aiguard {"
+            ),
+            "{s}"
+        );
         assert!(s.contains("# [deprecated (note = \"`.unwrap()` panics\\nhelp: use `?`\")] macro_rules ! unwrap_used"), "{s}");
-        assert!(s.ends_with("aiguard :: unwrap_used ! { } } ; x . unwrap () }"), "{s}");
+        assert!(
+            s.ends_with("aiguard :: unwrap_used ! { } } ; x . unwrap () }"),
+            "{s}"
+        );
     }
 
     #[test]
     fn warning_in_const_value_and_beside() {
-        let s = render_str(quote!(const X: u8 = 1;), vec![diag("unwrap_used")], vec![]);
+        let s = render_str(
+            quote!(
+                const X: u8 = 1;
+            ),
+            vec![diag("unwrap_used")],
+            vec![],
+        );
         assert!(s.starts_with("const X : u8 = { const _ : () = {"), "{s}");
         assert!(s.ends_with("} ; 1 } ;"), "{s}");
-        let s = render_str(quote!(struct S;), vec![diag("unwrap_used")], vec![]);
+        let s = render_str(
+            quote!(
+                struct S;
+            ),
+            vec![diag("unwrap_used")],
+            vec![],
+        );
         assert!(s.starts_with("struct S ; const _ : () ="), "{s}");
     }
 
     #[test]
     fn errors_go_beside_every_kind() {
-        let s = render_str(quote!(type T = u8;), vec![], vec![diag("unwrap_used")]);
+        let s = render_str(
+            quote!(
+                type T = u8;
+            ),
+            vec![],
+            vec![diag("unwrap_used")],
+        );
         assert_eq!(
             s,
             "type T = u8 ; :: core :: compile_error ! { \"aiguard::unwrap_used: `.unwrap()` panics\\nhelp: use `?`\" }"
@@ -274,7 +314,14 @@ mod tests {
             lint_attrs: quote!(#[deny(unsafe_code)]),
             ..Additions::default()
         };
-        let s = render(Shape::of(quote!(#[doc = "x"] fn f() {})), add).to_string();
+        let s = render(
+            Shape::of(quote!(
+                #[doc = "x"]
+                fn f() {}
+            )),
+            add,
+        )
+        .to_string();
         assert_eq!(
             s,
             "# [deny (unsafe_code)] # [doc = \"x\"] # [doc = \"\"] # [doc = \"AI\"] fn f () { }"

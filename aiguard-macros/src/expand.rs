@@ -47,7 +47,11 @@ impl Mode {
         if is_dependency(&var, cwd.as_deref(), &|p: &Path| p.is_file()) {
             return Mode::Dependency;
         }
-        match var("AIGUARD_BUILD").as_ref().and_then(|v| v.to_str()).map(str::trim) {
+        match var("AIGUARD_BUILD")
+            .as_ref()
+            .and_then(|v| v.to_str())
+            .map(str::trim)
+        {
             Some("off") => Mode::Off,
             Some("warn") => Mode::Warn,
             _ => Mode::Check,
@@ -94,12 +98,15 @@ fn is_dependency(var: Env<'_>, cwd: Option<&Path>, is_file: &dyn Fn(&Path) -> bo
 }
 
 fn in_cargo_checkouts(dir: &Path, cargo_home: Option<&Path>) -> bool {
-    if let Some(home) = cargo_home {
-        if dir.starts_with(home.join("registry")) || dir.starts_with(home.join("git")) {
-            return true;
-        }
+    if let Some(home) = cargo_home
+        && (dir.starts_with(home.join("registry")) || dir.starts_with(home.join("git")))
+    {
+        return true;
     }
-    let parts: Vec<_> = dir.components().map(|c| c.as_os_str()).collect();
+    let parts: Vec<_> = dir
+        .components()
+        .map(std::path::Component::as_os_str)
+        .collect();
     parts
         .windows(2)
         .any(|w| w[0] == ".cargo" && (w[1] == "registry" || w[1] == "git"))
@@ -164,7 +171,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         ));
         diags.push((Level::Warn, d));
     } else {
-        match syn::parse2::<syn::Item>(item) {
+        match syn::parse2::<syn::Item>(item.clone()) {
             Ok(parsed) => {
                 let report = aiguard_lints::check_item(&parsed, &marker, &loaded.config);
                 for f in report.findings {
@@ -186,6 +193,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                     }
                 }
             }
+            // An item of an extern block (`safe fn f();`) is no `syn::Item`; it has no body
+            // to check.
+            Err(_) if syn::parse2::<syn::ForeignItem>(item).is_ok() => {}
             Err(err) => {
                 let d = Diag::new(
                     err.span(),
@@ -317,31 +327,60 @@ mod tests {
         let cargo = ("CARGO", "/usr/bin/cargo");
         // the package cargo was asked to build
         assert!(!dependency(
-            &[cargo, ("CARGO_PRIMARY_PACKAGE", "1"), ("CARGO_MANIFEST_DIR", "/ws/app")],
+            &[
+                cargo,
+                ("CARGO_PRIMARY_PACKAGE", "1"),
+                ("CARGO_MANIFEST_DIR", "/ws/app")
+            ],
             "/ws"
         ));
         // a workspace member built for another member is checked all the same
-        assert!(!dependency(&[cargo, ("CARGO_MANIFEST_DIR", "/ws/core")], "/ws"));
+        assert!(!dependency(
+            &[cargo, ("CARGO_MANIFEST_DIR", "/ws/core")],
+            "/ws"
+        ));
         // a path dependency outside the workspace: rustc runs in its own directory
-        assert!(dependency(&[cargo, ("CARGO_MANIFEST_DIR", "/elsewhere/dep")], "/elsewhere/dep"));
+        assert!(dependency(
+            &[cargo, ("CARGO_MANIFEST_DIR", "/elsewhere/dep")],
+            "/elsewhere/dep"
+        ));
         // the package at the workspace root looks the same: primary-ness decides
         assert!(dependency(&[cargo, ("CARGO_MANIFEST_DIR", "/ws")], "/ws"));
-        assert!(!dependency(&[cargo, ("CARGO_PRIMARY_PACKAGE", "1"), ("CARGO_MANIFEST_DIR", "/ws")], "/ws"));
+        assert!(!dependency(
+            &[
+                cargo,
+                ("CARGO_PRIMARY_PACKAGE", "1"),
+                ("CARGO_MANIFEST_DIR", "/ws")
+            ],
+            "/ws"
+        ));
         // registry and git checkouts and vendored crates, even when primary (`-p dep`)
         assert!(dependency(
             &[
                 ("CARGO_PRIMARY_PACKAGE", "1"),
-                ("CARGO_MANIFEST_DIR", "/home/u/.cargo/registry/src/index/dep-1.0.0"),
+                (
+                    "CARGO_MANIFEST_DIR",
+                    "/home/u/.cargo/registry/src/index/dep-1.0.0"
+                ),
             ],
             "/ws"
         ));
         assert!(dependency(
-            &[("CARGO_HOME", "/opt/cargo"), ("CARGO_MANIFEST_DIR", "/opt/cargo/git/checkouts/dep/abc")],
+            &[
+                ("CARGO_HOME", "/opt/cargo"),
+                ("CARGO_MANIFEST_DIR", "/opt/cargo/git/checkouts/dep/abc")
+            ],
             "/ws"
         ));
-        assert!(dependency(&[cargo, ("CARGO_MANIFEST_DIR", "/ws/vendor/dep")], "/ws"));
+        assert!(dependency(
+            &[cargo, ("CARGO_MANIFEST_DIR", "/ws/vendor/dep")],
+            "/ws"
+        ));
         // no cargo at all (rustc by hand, other build systems)
-        assert!(!dependency(&[("CARGO_MANIFEST_DIR", "/elsewhere/app")], "/ws"));
+        assert!(!dependency(
+            &[("CARGO_MANIFEST_DIR", "/elsewhere/app")],
+            "/ws"
+        ));
         // rust-analyzer's proc-macro server: CARGO set, never CARGO_PRIMARY_PACKAGE
         assert!(!dependency(
             &[

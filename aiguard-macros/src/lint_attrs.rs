@@ -33,7 +33,10 @@ const RELATED: &[(&str, &[&str])] = &[
     ("unwrap_used", &["clippy::unwrap_used"]),
     ("expect_used", &["clippy::expect_used"]),
     ("panic_macro", &["clippy::panic"]),
-    ("placeholder_code", &["clippy::todo", "clippy::unimplemented"]),
+    (
+        "placeholder_code",
+        &["clippy::todo", "clippy::unimplemented"],
+    ),
     ("indexing_panic", &["clippy::indexing_slicing"]),
     ("unchecked_arithmetic", &["clippy::arithmetic_side_effects"]),
     (
@@ -79,7 +82,9 @@ fn levels(config: &Config) -> Levels {
             out.warn.extend(warn.iter().cloned());
             out.allow.extend(allow.iter().cloned());
         }
-        None => out.deny.extend(DEFAULT_RUSTC_DENY.iter().map(ToString::to_string)),
+        None => out
+            .deny
+            .extend(DEFAULT_RUSTC_DENY.iter().map(ToString::to_string)),
     }
     match &config.macro_clippy {
         Some(LintLevels { deny, warn, allow }) => {
@@ -159,17 +164,26 @@ mod tests {
     #[test]
     fn defaults() {
         let s = render(&Config::default(), &AiMarker::default(), &[]);
-        assert!(s.starts_with("# [deny (unsafe_code)] # [warn (clippy :: unwrap_used , clippy :: expect_used"), "{s}");
+        assert!(
+            s.starts_with(
+                "# [deny (unsafe_code)] # [warn (clippy :: unwrap_used , clippy :: expect_used"
+            ),
+            "{s}"
+        );
         assert!(s.contains("clippy :: let_underscore_must_use"), "{s}");
     }
 
     #[test]
     fn marker_allow_and_strict_manifest_lints_are_left_out() {
-        let (marker, problems) = aiguard_lints::ai::parse_marker_args(quote!(
-            allow(unwrap_used = "the input is a literal")
-        ));
+        let (marker, problems) = aiguard_lints::ai::parse_marker_args(quote!(allow(
+            unwrap_used = "the input is a literal"
+        )));
         assert!(problems.is_empty());
-        let s = render(&Config::default(), &marker, &["clippy::panic", "unsafe_code"]);
+        let s = render(
+            &Config::default(),
+            &marker,
+            &["clippy::panic", "unsafe_code"],
+        );
         assert!(!s.contains("unwrap_used"), "{s}");
         assert!(!s.contains("clippy :: panic ,"), "{s}");
         // deny stays: it is never weaker than the manifest's level.

@@ -314,52 +314,189 @@ mod tests {
 
     #[test]
     fn kinds_and_slots() {
-        assert_eq!(shape(quote!(#[doc = "x"] pub fn f() {})), (Kind::Fn, Slot::FnBody));
-        assert_eq!(shape(quote!(pub(crate) const unsafe extern "C" fn f() {})), (Kind::Fn, Slot::FnBody));
-        assert_eq!(shape(quote!(async fn f() {})), (Kind::Fn, Slot::FnBody));
-        assert_eq!(shape(quote!(fn f(&self);)), (Kind::Fn, Slot::Nowhere));
-        assert_eq!(shape(quote!(const X: u8 = 1;)), (Kind::Const, Slot::ConstValue { eq: 4 }));
         assert_eq!(
-            shape(quote!(const X: Box<dyn Iterator<Item = u8>> = 1;)),
+            shape(quote!(
+                #[doc = "x"]
+                pub fn f() {}
+            )),
+            (Kind::Fn, Slot::FnBody)
+        );
+        assert_eq!(
+            shape(quote!(
+                pub(crate) const unsafe extern "C" fn f() {}
+            )),
+            (Kind::Fn, Slot::FnBody)
+        );
+        assert_eq!(
+            shape(quote!(
+                async fn f() {}
+            )),
+            (Kind::Fn, Slot::FnBody)
+        );
+        assert_eq!(
+            shape(quote!(
+                fn f(&self);
+            )),
+            (Kind::Fn, Slot::Nowhere)
+        );
+        assert_eq!(
+            shape(quote!(
+                const X: u8 = 1;
+            )),
+            (Kind::Const, Slot::ConstValue { eq: 4 })
+        );
+        assert_eq!(
+            shape(quote!(
+                const X: Box<dyn Iterator<Item = u8>> = 1;
+            )),
             (Kind::Const, Slot::ConstValue { eq: 13 })
         );
-        assert_eq!(shape(quote!(const X: u8;)), (Kind::Const, Slot::Nowhere));
-        assert_eq!(shape(quote!(static mut X: u8 = 1;)), (Kind::Static, Slot::Beside));
-        assert_eq!(shape(quote!(static X: u8;)), (Kind::Static, Slot::Nowhere));
-        assert_eq!(shape(quote!(type T = u8;)), (Kind::Type, Slot::Nowhere));
-        assert_eq!(shape(quote!(unsafe impl Send for X {})), (Kind::Impl, Slot::Beside));
-        assert_eq!(shape(quote!(pub unsafe trait T {})), (Kind::Trait, Slot::Beside));
-        assert_eq!(shape(quote!(union U { a: u8 })), (Kind::Union, Slot::Beside));
+        assert_eq!(
+            shape(quote!(
+                const X: u8;
+            )),
+            (Kind::Const, Slot::Nowhere)
+        );
+        assert_eq!(
+            shape(quote!(
+                static mut X: u8 = 1;
+            )),
+            (Kind::Static, Slot::Beside)
+        );
+        assert_eq!(
+            shape(quote!(
+                static X: u8;
+            )),
+            (Kind::Static, Slot::Nowhere)
+        );
+        assert_eq!(
+            shape(quote!(
+                type T = u8;
+            )),
+            (Kind::Type, Slot::Nowhere)
+        );
+        assert_eq!(
+            shape(quote!(
+                unsafe impl Send for X {}
+            )),
+            (Kind::Impl, Slot::Beside)
+        );
+        assert_eq!(
+            shape(quote!(
+                pub unsafe trait T {}
+            )),
+            (Kind::Trait, Slot::Beside)
+        );
+        assert_eq!(
+            shape(quote!(union U { a: u8 })),
+            (Kind::Union, Slot::Beside)
+        );
         assert_eq!(shape(quote!(union! { a })), (Kind::Other, Slot::Nowhere));
-        assert_eq!(shape(quote!(extern crate alloc;)), (Kind::ExternCrate, Slot::Beside));
-        assert_eq!(shape(quote!(unsafe extern "C" { fn f(); })), (Kind::ForeignMod, Slot::Nowhere));
-        assert_eq!(shape(quote!(extern "C" fn f() {})), (Kind::Fn, Slot::FnBody));
-        assert_eq!(shape(quote!(mod m {})), (Kind::Mod, Slot::Beside));
+        assert_eq!(
+            shape(quote!(
+                extern crate alloc;
+            )),
+            (Kind::ExternCrate, Slot::Beside)
+        );
+        assert_eq!(
+            shape(quote!(
+                unsafe extern "C" {
+                    fn f();
+                }
+            )),
+            (Kind::ForeignMod, Slot::Nowhere)
+        );
+        assert_eq!(
+            shape(quote!(
+                extern "C" fn f() {}
+            )),
+            (Kind::Fn, Slot::FnBody)
+        );
+        assert_eq!(
+            shape(quote!(
+                mod m {}
+            )),
+            (Kind::Mod, Slot::Beside)
+        );
         assert_eq!(shape(quote!(foo! {})), (Kind::Other, Slot::Nowhere));
     }
 
     #[test]
     fn attrs_and_docs() {
-        let s = Shape::of(quote!(#[inline] #[doc = "x"] fn f() {}));
+        let s = Shape::of(quote!(
+            #[inline]
+            #[doc = "x"]
+            fn f() {}
+        ));
         assert_eq!(s.attrs_end, 4);
         assert!(s.has_docs);
-        let s = Shape::of(quote!(#[inline] fn f() {}));
+        let s = Shape::of(quote!(
+            #[inline]
+            fn f() {}
+        ));
         assert!(!s.has_docs);
     }
 
     #[test]
     fn cost() {
-        assert_eq!(nesting_cost(&quote!(fn f() { (1) }), 100), 3);
-        assert_eq!(nesting_cost(&quote!(type T = Vec<Vec<u8>>;), 100), 9);
-        assert_eq!(nesting_cost(&quote!(fn f() -> u8 { if a <= b && c >= d {} 0 }), 100), 7);
+        assert_eq!(
+            nesting_cost(
+                &quote!(
+                    fn f() {
+                        (1)
+                    }
+                ),
+                100
+            ),
+            3
+        );
+        assert_eq!(
+            nesting_cost(
+                &quote!(
+                    type T = Vec<Vec<u8>>;
+                ),
+                100
+            ),
+            9
+        );
+        assert_eq!(
+            nesting_cost(
+                &quote!(
+                    fn f() -> u8 {
+                        if a <= b && c >= d {}
+                        0
+                    }
+                ),
+                100
+            ),
+            7
+        );
         // Stray comparisons end with their statement.
-        assert_eq!(nesting_cost(&quote!(fn f() { a < b; c < d; e < f; }), 100), 7);
+        assert_eq!(
+            nesting_cost(
+                &quote!(
+                    fn f() {
+                        a < b;
+                        c < d;
+                        e < f;
+                    }
+                ),
+                100
+            ),
+            7
+        );
         let deep = |s: String| -> usize {
             let ts: TokenStream = s.parse().expect("valid tokens");
             nesting_cost(&ts, 100)
         };
         assert!(deep(format!("type T = {}u8{};", "V<".repeat(30), ">".repeat(30))) > 100);
-        assert!(deep(format!("const X: u8 = {}1{};", "(".repeat(120), ")".repeat(120))) > 100);
+        assert!(
+            deep(format!(
+                "const X: u8 = {}1{};",
+                "(".repeat(120),
+                ")".repeat(120)
+            )) > 100
+        );
         assert!(deep(format!("fn f() {}{}", "{".repeat(60), "}".repeat(60))) > 100);
         assert!(deep(format!("fn f() {{ {}true }}", "!".repeat(120))) > 100);
         assert!(deep(format!("fn f() {{ {}1 }}", "|| ".repeat(60))) > 100);

@@ -18,7 +18,7 @@ impl Fetch for Store {
 
     #[ai_generated]
     fn both(&self, a: Option<u8>, b: Result<u8, ()>) -> u8 {
-        #![allow(clippy::unwrap_used)]
+        #![deny(clippy::unwrap_used)]
         a.unwrap().saturating_add(b.unwrap())
     }
 }

@@ -27,9 +27,9 @@ impl Load for Config {
     }
 }
 
-// `unwrap-used` is accepted for `unwrap_used`.
-#[ai_generated(allow(unwrap-used = "tests the dashed spelling"))]
-const fn dashed(x: Option<u8>) -> u8 {
+// Allowing a rule that does not fire is fine too.
+#[ai_generated(allow(unwrap_used = "kept for the next edit"))]
+const fn clean(x: Option<u8>) -> u8 {
     match x {
         Some(v) => v,
         None => 0,
@@ -39,5 +39,5 @@ const fn dashed(x: Option<u8>) -> u8 {
 fn main() {
     assert_eq!(first_word("hello world"), "hello");
     assert_eq!(Config.port(), 8080);
-    assert_eq!(dashed(Some(1)), 1);
+    assert_eq!(clean(Some(1)), 1);
 }
