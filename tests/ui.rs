@@ -244,6 +244,25 @@ pub fn first(v: Option<u8>) -> u8 {
         assert!(run.ok, "{}", run.out);
         assert!(!run.out.contains("aiguard"), "{}", run.out);
 
+        // A bad config is one error, however many items are marked, at the first of them.
+        write(
+            &ws.join("aiguard.toml"),
+            "[rulez]\nunwrap_used = \"deny\"\n",
+        );
+        let run = cargo(&ws, &["check", "-p", "app"], None);
+        assert!(!run.ok, "{}", run.out);
+        let config_error = format!(
+            "{}error: aiguard::invalid_config: invalid aiguard config: {}:1:2: unknown key `rulez` in the aiguard config",
+            at("#[ai_generated]", 1),
+            ws.join("aiguard.toml").display()
+        );
+        assert!(run.out.contains(&config_error), "{}", run.out);
+        assert_eq!(run.out.matches("invalid_config").count(), 1, "{}", run.out);
+        write(
+            &ws.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"deny\"\n",
+        );
+
         // A path dependency outside the workspace only gets its items back: its deny finding
         // does not break `user`.
         let run = cargo(&ws, &["check", "-p", "user"], None);

@@ -31,8 +31,10 @@ pub struct Loaded {
     /// workspace root's `Cargo.toml`), for the rebuild tracker.
     pub files: Vec<PathBuf>,
     pub errors: Vec<ConfigMessage>,
-    /// Lints the package's `[lints]` table (or the workspace's) sets to `deny` or `forbid`,
-    /// as `unsafe_code` / `clippy::unwrap_used`: the macro never lowers them to `warn`.
+    /// Lints (and lint groups) the package's `[lints]` table (or the workspace's), or an inner
+    /// `#![deny(..)]`/`#![forbid(..)]` in `src/lib.rs` or `src/main.rs`, sets to `deny` or
+    /// `forbid`, as `unsafe_code` / `clippy::unwrap_used`: the macro never lowers them to
+    /// `warn` (under `forbid` that would even be an error, E0453).
     pub strict_lints: BTreeSet<String>,
     errors_reported: AtomicBool,
     tracker_emitted: AtomicBool,
@@ -147,6 +149,11 @@ pub fn load(package_dir: &Path) -> Loaded {
     }
     out.config = config;
     out.strict_lints = strict_lints(package_toml.as_ref(), workspace_toml.as_ref());
+    for root in ["src/lib.rs", "src/main.rs"] {
+        if let Some(text) = read(&package_dir.join(root)) {
+            out.strict_lints.extend(crate_attr_lints(&text));
+        }
+    }
     out
 }
 
@@ -219,6 +226,28 @@ fn strict_lints(
                     format!("{tool}::{name}")
                 });
             }
+        }
+    }
+    out
+}
+
+/// Lint names in the crate-level `#![deny(..)]` and `#![forbid(..)]` attributes of a crate
+/// root's text (a plain text scan: enough for the attributes as people write them).
+fn crate_attr_lints(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for opener in ["#![deny(", "#![forbid("] {
+        let mut rest = text;
+        while let Some(i) = rest.find(opener) {
+            rest = &rest[i + opener.len()..];
+            let Some(end) = rest.find(')') else {
+                break;
+            };
+            out.extend(
+                rest[..end]
+                    .split(',')
+                    .map(|n| n.split_whitespace().collect::<String>())
+                    .filter(|n| !n.is_empty()),
+            );
         }
     }
     out
@@ -304,6 +333,15 @@ mod tests {
         assert!(loaded.take_errors_turn());
         assert!(!loaded.take_errors_turn());
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn crate_level_lint_attributes() {
+        let text = "//! Docs.\n#![forbid(unsafe_code)]\n#![deny(\n    clippy::unwrap_used,\n    clippy :: pedantic,\n)]\n#![warn(clippy::panic)]\n";
+        assert_eq!(
+            crate_attr_lints(text),
+            ["clippy::unwrap_used", "clippy::pedantic", "unsafe_code"]
+        );
     }
 
     #[test]

@@ -147,7 +147,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     let loaded = config::get();
-    if !loaded.errors.is_empty() && loaded.take_errors_turn() {
+    // Once per crate; as warnings they need an item that can hold them.
+    let can_report = mode == Mode::Check || emit::has_slot(&shape);
+    if !loaded.errors.is_empty() && can_report && loaded.take_errors_turn() {
         for e in &loaded.errors {
             let d = Diag::new(
                 Span::call_site(),

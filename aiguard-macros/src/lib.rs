@@ -1,10 +1,18 @@
 //! `#[ai_generated]`: marks an item as written by an AI assistant and holds it to aiguard's
 //! stricter rules at build time.
 //!
-//! The attribute runs aiguard's engine on the item: `deny` findings become compile errors,
-//! `warn` findings compiler warnings, both at the offending tokens. The item itself is emitted
-//! unchanged, with stricter rustc and clippy lint levels and a doc line saying it is
-//! AI-generated. See `expand.rs` for the steps.
+//! The attribute runs aiguard's engine on the item with the config found from the package
+//! upward (`aiguard.toml`, `[workspace.metadata.aiguard]`, `[package.metadata.aiguard]`):
+//! `deny` findings become compile errors and `warn` findings compiler warnings, both at the
+//! offending tokens and named `aiguard::<rule>`. The item itself is emitted unchanged, with
+//! stricter rustc and clippy lint levels and a doc line saying it is AI-generated.
+//!
+//! - `AIGUARD_BUILD=warn` turns the errors into warnings, `AIGUARD_BUILD=off` silences the
+//!   macro.
+//! - A crate compiled as someone's dependency (from the registry, a git checkout, a vendored
+//!   directory, or a path outside the workspace being built) gets its items back untouched.
+//! - The macro parses and walks each marked item; for faster builds compile it optimized:
+//!   `[profile.dev.build-override] opt-level = 3`.
 
 mod args;
 mod config;

@@ -49,6 +49,32 @@ const RELATED: &[(&str, &[&str])] = &[
     ("unsafe_code", &["unsafe_code"]),
 ];
 
+/// The clippy group of each default lint: a `deny`/`forbid` of the group protects its lints
+/// from being lowered too.
+fn clippy_group(lint: &str) -> Option<&'static str> {
+    match lint.strip_prefix("clippy::")? {
+        "unwrap_used"
+        | "expect_used"
+        | "panic"
+        | "indexing_slicing"
+        | "arithmetic_side_effects"
+        | "todo"
+        | "unimplemented"
+        | "let_underscore_must_use" => Some("clippy::restriction"),
+        "cast_possible_truncation" | "cast_sign_loss" | "float_cmp" => Some("clippy::pedantic"),
+        "await_holding_lock" => Some("clippy::suspicious"),
+        _ => None,
+    }
+}
+
+/// Whether the crate already holds `lint` at `deny` or `forbid`.
+fn is_strict(lint: &str, strict: &BTreeSet<String>) -> bool {
+    let group = clippy_group(lint);
+    strict.contains(lint)
+        || group.is_some_and(|g| strict.contains(g))
+        || (group == Some("clippy::suspicious") && strict.contains("clippy::all"))
+}
+
 /// The lints an `allow(..)` in the marker switches off along with its rules.
 fn allowed_by_marker(marker: &AiMarker) -> BTreeSet<&'static str> {
     RELATED
@@ -131,7 +157,7 @@ pub fn attrs(config: &Config, marker: &AiMarker, strict: &BTreeSet<String>) -> T
         names
             .iter()
             .filter(|n| !allowed.contains(n.as_str()))
-            .filter(|n| !(weak && strict.contains(n.as_str())))
+            .filter(|n| !(weak && is_strict(n, strict)))
             .filter(|n| seen.insert(n.as_str()))
             .filter_map(|n| lint_path(n))
             .collect()

@@ -32,7 +32,11 @@ impl Store {
 }
 
 fn main() {
-    let _ = (Store.get(Some("k")), Store.both(Some(1), Ok(2)), Store.first(&[1]));
+    let _ = (
+        Store.get(Some("k")),
+        Store.both(Some(1), Ok(2)),
+        Store.first(&[1]),
+    );
 }
 
 compile_error!("end of test: keeps the warnings above in the expected output");

@@ -8,10 +8,13 @@ use aiguard_macros::ai_generated;
     model = "gpt-4o",
     reviewed = "alice",
     digest = "9c1e0d",
-    allow(unwrap_used = "the pattern is a literal and always compiles"),
+    allow(unwrap_used = "the pattern is a literal and always compiles")
 )]
 fn first_word(text: &str) -> &str {
-    text.split_whitespace().next().filter(|w| !w.is_empty()).unwrap()
+    text.split_whitespace()
+        .next()
+        .filter(|w| !w.is_empty())
+        .unwrap()
 }
 
 struct Config;
