@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use aiguard_lints::{Finding, Level, Problem};
+use aiguard_lints::{AiMarker, Config, Finding, Level, Problem};
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 
@@ -161,6 +161,26 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
 
+    diags.extend(check(item, &marker, &loaded.config));
+
+    for (level, d) in diags {
+        if level == Level::Deny && mode == Mode::Check {
+            add.errors.push(d);
+        } else {
+            add.warnings.push(d);
+        }
+    }
+    add.lint_attrs = lint_attrs::attrs(&loaded.config, &marker, &loaded.strict_lints);
+    if shape.takes_docs() {
+        add.doc = Some(doc_line(marker.model.as_deref()));
+    }
+    add.tracker = tracker_once(&loaded, &shape);
+    emit::render(shape, add)
+}
+
+/// Runs the engine on the item: its findings, and its problems.
+fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Vec<(Level, Diag)> {
+    let mut out = Vec::new();
     if shape::nesting_cost(&item, MAX_NESTING) > MAX_NESTING {
         let d = Diag::new(
             Span::call_site(),
@@ -171,14 +191,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             "split it (a `type` alias for a deep type, helper fns for deep code) or move it out of `#[ai_generated]`"
                 .to_string(),
         ));
-        diags.push((Level::Warn, d));
+        out.push((Level::Warn, d));
     } else {
         match syn::parse2::<syn::Item>(item.clone()) {
             Ok(parsed) => {
-                let report = aiguard_lints::check_item(&parsed, &marker, &loaded.config);
+                let report = aiguard_lints::check_item(&parsed, marker, config);
                 for f in report.findings {
                     if f.level != Level::Allow {
-                        diags.push((f.level, finding_diag(f)));
+                        out.push((f.level, finding_diag(f)));
                     }
                 }
                 // Depth limits of the walk: one note per item is enough. Other problems are
@@ -188,10 +208,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 for p in report.problems {
                     if p.message.contains("too deeply") {
                         if !std::mem::replace(&mut skipped, true) {
-                            diags.push((Level::Warn, problem_diag(p, "skipped")));
+                            out.push((Level::Warn, problem_diag(p, "skipped")));
                         }
                     } else {
-                        diags.push((Level::Deny, problem_diag(p, "invalid_argument")));
+                        out.push((Level::Deny, problem_diag(p, "invalid_argument")));
                     }
                 }
             }
@@ -208,24 +228,12 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                     "move the item out of `#[ai_generated]`, and report the syntax aiguard does not know"
                         .to_string(),
                 ));
-                diags.push((Level::Deny, d));
+                out.push((Level::Deny, d));
             }
         }
     }
 
-    for (level, d) in diags {
-        if level == Level::Deny && mode == Mode::Check {
-            add.errors.push(d);
-        } else {
-            add.warnings.push(d);
-        }
-    }
-    add.lint_attrs = lint_attrs::attrs(&loaded.config, &marker, &loaded.strict_lints);
-    if shape.takes_docs() {
-        add.doc = Some(doc_line(marker.model.as_deref()));
-    }
-    add.tracker = tracker_once(&loaded, &shape);
-    emit::render(shape, add)
+    out
 }
 
 fn problem_diag(p: Problem, name: &str) -> Diag {
