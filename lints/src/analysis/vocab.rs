@@ -338,15 +338,28 @@ impl Vocab {
 
 // ---- placeholder marks (placeholder_code), work verbs, test-tolerated lints (lint_suppression)
 
-/// How sure a placeholder mark is. `Strong` marks (`TODO`, "not implemented", "in a real
-/// application") mean unfinished code wherever they appear; `Weak` ones (`placeholder`,
-/// `stub`, `dummy`, "for simplicity", "you would") are also ordinary technical words in
-/// mature code, and mark skipped work only in AI-generated code.
+/// How sure a placeholder mark is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkStrength {
+    /// A word that is mostly technical in real code (`placeholder` for SQL or format
+    /// arguments, a `dummy` state, a `stub` function for rustdoc): a mark only in AI code,
+    /// and there only next to a deferral cue ("the actual", "for now", "replace") or as the
+    /// first word of a string literal (`"dummy response"`).
+    Ambiguous,
+    /// A phrase that marks skipped work in AI code ("for simplicity", "simplified version",
+    /// "replace with"), but is an ordinary design remark in mature human code.
     Weak,
+    /// Unfinished code wherever it appears: `TODO`, "not implemented", "in a real application".
     Strong,
 }
+
+/// Words that, near an ambiguous mark, say the real thing is still to come: "placeholder for
+/// the actual check", "dummy data for now", "stub, replace before release".
+const DEFERRAL_CUES: &[&str] = &[
+    "actual", "actually", "real", "now", "later", "yet", "temporary", "temporarily", "until",
+    "eventually", "production", "proper", "properly", "replace", "replaced", "hardcoded",
+    "simulate", "simulated", "simulates", "simulating", "fake", "mock", "mocked",
+];
 
 /// Placeholder phrases: space-separated word slots, `a|b` alternatives, a trailing `?` makes
 /// a slot optional. Words match whole (a word is a run of letters, digits and `_`, so `stub`
@@ -357,30 +370,37 @@ const PLACEHOLDER_PHRASES: &[(&str, MarkStrength)] = &[
     ("FIXME", MarkStrength::Strong),
     ("XXX", MarkStrength::Strong),
     ("not yet? implemented", MarkStrength::Strong),
-    ("to be implemented", MarkStrength::Strong),
+    ("yet|still to be implemented", MarkStrength::Strong),
     ("implement me", MarkStrength::Strong),
     (
         "in a real production? application|implementation|system|world|app|scenario|environment|deployment|project|program|codebase",
         MarkStrength::Strong,
     ),
-    ("in a production application|implementation|system|environment|setting|deployment", MarkStrength::Strong),
+    ("in a production application|implementation|system|environment|setting|deployment", MarkStrength::Weak),
     ("replace this with", MarkStrength::Strong),
-    ("placeholder implementation|logic|code|response|value|data", MarkStrength::Strong),
-    ("placeholder", MarkStrength::Weak),
-    ("stub", MarkStrength::Weak),
-    ("dummy", MarkStrength::Weak),
+    ("placeholder implementation|logic|code|response", MarkStrength::Strong),
+    ("placeholder", MarkStrength::Ambiguous),
+    ("stub", MarkStrength::Ambiguous),
+    ("dummy", MarkStrength::Ambiguous),
     ("for simplicity", MarkStrength::Weak),
     ("sake of simplicity", MarkStrength::Weak),
     ("simplified version|implementation", MarkStrength::Weak),
     ("replace with", MarkStrength::Weak),
-    ("you would", MarkStrength::Weak),
+    ("here|production|practice|reality you would", MarkStrength::Weak),
+    ("you would typically|normally|usually", MarkStrength::Weak),
     ("mock implementation", MarkStrength::Weak),
     ("for demonstration purposes", MarkStrength::Weak),
 ];
 
 /// Words after "not implemented" that make it a statement about traits or platforms
 /// ("`Default` is not implemented for arrays", "not implemented on wasm"), not a placeholder.
-const NOT_IMPLEMENTED_TECHNICAL_NEXT: &[&str] = &["for", "on", "by", "directly", "correctly", "because"];
+const NOT_IMPLEMENTED_TECHNICAL_NEXT: &[&str] = &["for", "on", "by", "directly", "correctly", "because", "in", "or"];
+
+/// Words before "not implemented" that make it a statement about a design ("the trait is
+/// not implemented", "intentionally not implemented"), unless "yet" follows.
+const NOT_IMPLEMENTED_TECHNICAL_PREV: &[&str] = &[
+    "is", "are", "be", "been", "was", "were", "intentionally", "deliberately", "purposely",
+];
 
 /// First words of a doc comment that claim the function does real work (placeholder_code:
 /// a body that is only `Ok(())` under such a doc is a stub). `Returns`, `Creates`, `Gets`
@@ -394,8 +414,13 @@ const WORK_VERBS: &[&str] = &[
     "connects", "sanitizes", "charges", "refunds", "migrates", "backs", "exports", "imports",
     "applies", "executes", "runs", "schedules", "generates", "converts", "transforms",
     "compresses", "decompresses", "resolves", "rotates", "revokes", "logs", "records", "indexes",
+    "prints", "emits", "reports", "outputs", "displays",
     "searches", "analyzes", "analyses", "aggregates", "invalidates", "refreshes", "renews",
 ];
+
+/// Work verbs whose work can be a print or log line: `Writes the flag to stdout` over
+/// `println!(..)` does what it says.
+const OUTPUT_VERBS: &[&str] = &["writes", "logs", "records", "prints", "emits", "reports", "outputs", "displays"];
 
 /// Words in a doc comment that say the body is trivial on purpose: "does nothing", "no-op".
 const HONEST_TRIVIAL_WORDS: &[&str] = &[
@@ -491,12 +516,14 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
     let (s, _) = words[first];
     let (_, e) = words[end - 1];
     let after = text[e..].chars().next();
+    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    let first_in_line = !text[line_start..s].chars().any(char::is_alphanumeric);
     match pattern {
         // `XXX:` / `XXX(` as a note, or a text that starts with it; never a mask like
         // `XXX-XX-XXXX` or `(XXX) XXX-XXXX`.
         "XXX" => {
             let before = text[..s].chars().next_back();
-            let note = matches!(after, Some(':' | '(' | '!')) || text[..s].trim().is_empty();
+            let note = matches!(after, Some(':' | '(' | '!')) || first_in_line;
             let mask = matches!(after, Some('-' | '.' | '/' | ')')) || matches!(before, Some('-' | '.' | '/' | '('));
             let other_x = words
                 .iter()
@@ -504,13 +531,23 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
                 .any(|(i, &(ws, we))| i != first && we - ws >= 2 && text[ws..we].chars().all(|c| c == 'X'));
             !note || mask || other_x
         }
-        "TODO" | "FIXME" => matches!(after, Some('!' | '.')) && text[e..].chars().nth(1).is_some_and(char::is_alphanumeric),
+        // A note (`TODO: ..`, `FIXME(#12)`, a line that starts with it), not a mention
+        // ("leave FIXME comments") or a file name (`TODO.md`).
+        "TODO" | "FIXME" => {
+            let file = after == Some('.') && text[e..].chars().nth(1).is_some_and(char::is_alphanumeric);
+            file || !(first_in_line || matches!(after, Some(':' | '(' | '!')))
+        }
         "placeholder" => matches!(after, Some('=' | '"' | '(')),
-        p if p.starts_with("not yet? implemented") => words.get(end).is_some_and(|&(ns, ne)| {
-            NOT_IMPLEMENTED_TECHNICAL_NEXT
-                .iter()
-                .any(|w| text[ns..ne].eq_ignore_ascii_case(w))
-        }),
+        p if p.starts_with("not yet? implemented") => {
+            let word = |i: usize| words.get(i).map(|&(ws, we)| &text[ws..we]);
+            let is_any = |w: Option<&str>, list: &[&str]| w.is_some_and(|w| list.iter().any(|l| w.eq_ignore_ascii_case(l)));
+            let next = word(end);
+            let prev = first.checked_sub(1).and_then(word);
+            is_any(next, NOT_IMPLEMENTED_TECHNICAL_NEXT)
+                || (is_any(prev, NOT_IMPLEMENTED_TECHNICAL_PREV)
+                    && !is_any(next, &["yet"])
+                    && end - first == 2)
+        }
         _ => false,
     }
 }
@@ -534,7 +571,7 @@ pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
             let (s, _) = words[i];
             let (_, e) = words[end - 1];
             out.push(PlaceholderMark {
-                text: text[s..e].to_string(),
+                text: text[s..e].split_whitespace().collect::<Vec<_>>().join(" "),
                 start: s,
                 strength,
             });
@@ -547,6 +584,18 @@ pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
         }
     }
     out
+}
+
+/// Whether a deferral cue ("actual", "for now", "replace", "yet") stands in the same
+/// paragraph as the byte offset `at` of `text`: what makes an ambiguous mark count.
+pub fn has_deferral_cue_near(text: &str, at: usize) -> bool {
+    let at = at.min(text.len());
+    let start = text[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = text[at..].find("\n\n").map_or(text.len(), |i| at + i);
+    let para = &text[start..end];
+    word_ranges(para)
+        .iter()
+        .any(|&(s, e)| DEFERRAL_CUES.iter().any(|c| para[s..e].eq_ignore_ascii_case(c)))
 }
 
 /// The first placeholder phrase of `text`, as written (`TODO`, `not implemented`), of either
@@ -565,6 +614,11 @@ pub fn doc_claims_work(doc: &str) -> Option<String> {
     let first = words.next()?;
     let verb = if first.ends_with("ly") { words.next()? } else { first };
     WORK_VERBS.contains(&verb.as_str()).then_some(verb)
+}
+
+/// Whether a work verb's work can be printing or logging (`writes`, `logs`, `prints`).
+pub fn is_output_verb(verb: &str) -> bool {
+    OUTPUT_VERBS.contains(&verb)
 }
 
 /// Whether a doc comment admits that the body is trivial on purpose ("does nothing",
@@ -679,10 +733,16 @@ mod placeholder_tests {
         for (text, want) in [
             ("TODO: implement", "TODO"),
             ("FIXME later", "FIXME"),
+            ("Stop here. TODO: handle more", "TODO"),
+            ("see FIXME(#3691) below", "FIXME"),
+            ("// TODO implement\nfn f() {}", "TODO"),
             ("XXX: hack", "XXX"),
             ("This is a placeholder", "placeholder"),
             ("Not implemented", "Not implemented"),
             ("feature not yet implemented", "not yet implemented"),
+            ("This is not implemented yet", "not implemented"),
+            ("Graceful shutdown is [not yet\n implemented](https://x)", "not yet implemented"),
+            ("the rest is yet to be implemented", "yet to be implemented"),
             ("a stub", "stub"),
             ("Dummy response", "Dummy"),
             ("In a real application, verify it", "In a real application"),
@@ -691,7 +751,9 @@ mod placeholder_tests {
             ("This is a simplified implementation", "simplified implementation"),
             ("replace this with the real key", "replace this with"),
             ("Replace with your key", "Replace with"),
-            ("here you would call the API", "you would"),
+            ("here you would call the API", "here you would"),
+            ("In production, you would use a vault", "production, you would"),
+            ("you would typically hash it", "you would typically"),
             ("A mock implementation", "mock implementation"),
         ] {
             assert_eq!(placeholder_phrase(text).as_deref(), Some(want), "{text}");
@@ -711,6 +773,15 @@ mod placeholder_tests {
             "not implemented on this platform",
             "stubs",
             "see TODO.md",
+            "the helpers you would create along the way",
+            "as you would expect",
+            "we'd leave FIXME comments",
+            "It's a TODO to make these async",
+            "things either not implemented or not yet stable",
+            "The `Parse` trait is not implemented in these cases",
+            "This is intentionally not implemented, as recording fields",
+            "Unpin is not implemented, use the attribute",
+            "They are intended to be implemented by providers",
             "",
         ] {
             assert_eq!(placeholder_phrase(text), None, "{text}");
@@ -721,10 +792,28 @@ mod placeholder_tests {
     fn strengths() {
         let m = placeholder_marks("a placeholder. TODO: more");
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0].strength, MarkStrength::Weak);
+        assert_eq!(m[0].strength, MarkStrength::Ambiguous);
         assert_eq!(m[1].strength, MarkStrength::Strong);
         assert_eq!(m[1].start, 15);
         assert_eq!(placeholder_marks("placeholder implementation")[0].strength, MarkStrength::Strong);
+        // technical uses in mature code are weak or ambiguous marks: AI code only
+        for text in [
+            "Please use them in a production environment at your own risk",
+            "For simplicity, we use the same generic struct",
+            "This is a simplified version of the `App::service()` method",
+        ] {
+            let marks = placeholder_marks(text);
+            assert!(!marks.is_empty(), "{text}");
+            assert!(marks.iter().all(|m| m.strength == MarkStrength::Weak), "{text}");
+        }
+        let text = "some other placeholder value (such as 0)";
+        let m = &placeholder_marks(text)[0];
+        assert_eq!(m.strength, MarkStrength::Ambiguous);
+        assert!(!has_deferral_cue_near(text, m.start));
+        let text = "Placeholder for the actual fraud check.\n\nThe real one is elsewhere.";
+        assert!(has_deferral_cue_near(text, 0));
+        let text = "A dummy state.\n\nReplace the builder later.";
+        assert!(!has_deferral_cue_near(text, 2));
     }
 
     #[test]

@@ -127,23 +127,60 @@ impl Rule for PlaceholderCode {
         if macros::is_format_macro(&name)
             && let Some(template) = macros::parse_format_args(mac).template
         {
-            check_text(cx, &template.value(), template.span(), "format string");
+            let text = blank_between(&template.value(), '{', '}');
+            check_text(cx, &text, template.span(), "format string");
         }
     }
 }
 
-/// The first mark of `text` that counts here: any mark in AI code, strong marks elsewhere.
-fn first_mark(cx: &Cx<'_>, text: &str) -> Option<PlaceholderMark> {
-    vocab::placeholder_marks(text)
-        .into_iter()
-        .find(|m| m.strength == MarkStrength::Strong || cx.in_ai())
+/// Where a text comes from: an ambiguous word (`placeholder`, `dummy`) that opens a string
+/// literal is a placeholder value (`"dummy response"`); in prose it needs a deferral cue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    StringLiteral,
+    Prose,
+}
+
+/// The first mark of `text` that counts here: strong marks anywhere, weak ones in AI code,
+/// ambiguous ones in AI code next to a deferral cue (or opening a string literal).
+fn first_mark(cx: &Cx<'_>, text: &str, source: Source) -> Option<PlaceholderMark> {
+    vocab::placeholder_marks(text).into_iter().find(|m| match m.strength {
+        MarkStrength::Strong => true,
+        MarkStrength::Weak => cx.in_ai(),
+        MarkStrength::Ambiguous => {
+            cx.in_ai()
+                && ((source == Source::StringLiteral && text[..m.start].trim().is_empty())
+                    || vocab::has_deferral_cue_near(text, m.start))
+        }
+    })
+}
+
+/// Replaces the text between `open` and `close` (`inline code` in docs, `{args}` in format
+/// strings) with `_`, keeping byte offsets, so that it reads as one opaque word.
+fn blank_between(line: &str, open: char, close: char) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut inside = false;
+    for c in line.chars() {
+        if !inside && c == open {
+            inside = true;
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else if inside && c == close {
+            inside = false;
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else if inside {
+            out.extend(std::iter::repeat_n('_', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn check_text(cx: &mut Cx<'_>, text: &str, span: Span, what: &str) {
     if !cx.enabled(&PlaceholderCode::META) {
         return;
     }
-    let Some(mark) = first_mark(cx, text) else {
+    let Some(mark) = first_mark(cx, text, Source::StringLiteral) else {
         return;
     };
     cx.report(
@@ -165,23 +202,6 @@ fn doc_text(attr: &syn::Attribute) -> Option<String> {
     }
 }
 
-/// Replaces `inline code` with spaces, keeping byte offsets.
-fn blank_inline_code(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    for c in line.chars() {
-        if c == '`' {
-            in_code = !in_code;
-            out.push(' ');
-        } else if in_code {
-            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The prose of a doc comment: fenced code blocks dropped, inline code blanked. Returns the
 /// prose and, per doc attribute, the offset where its text starts.
 fn doc_prose<'a>(attrs: &'a [syn::Attribute]) -> (String, Vec<(usize, &'a syn::Attribute)>) {
@@ -201,7 +221,7 @@ fn doc_prose<'a>(attrs: &'a [syn::Attribute]) -> (String, Vec<(usize, &'a syn::A
                 continue;
             }
             if !in_code {
-                prose.push_str(&blank_inline_code(line));
+                prose.push_str(&blank_between(line, '`', '`'));
             }
             prose.push('\n');
         }
@@ -215,7 +235,7 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
         return;
     }
     let (prose, starts) = doc_prose(attrs);
-    let Some(mark) = first_mark(cx, &prose) else {
+    let Some(mark) = first_mark(cx, &prose, Source::Prose) else {
         return;
     };
     let Some(&(_, attr)) = starts.iter().rev().find(|(off, _)| *off <= mark.start) else {
@@ -229,11 +249,19 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
     .help("implement what the comment says is missing, then update the comment");
 }
 
-/// Statements that do no work: log lines (`println!`, `log::info!`) and `let _ = x;`.
-fn is_no_work_stmt(stmt: &syn::Stmt) -> bool {
+/// A print or log line (`println!`, `log::info!`, `tracing::debug!`) as a statement.
+fn is_log_stmt(stmt: &syn::Stmt) -> bool {
     match stmt {
         syn::Stmt::Macro(m) => macros::is_log_macro(&macros::macro_name(&m.mac)),
         syn::Stmt::Expr(syn::Expr::Macro(m), Some(_)) => macros::is_log_macro(&macros::macro_name(&m.mac)),
+        _ => false,
+    }
+}
+
+/// Statements that do no work: log lines and `let _ = x;`.
+fn is_no_work_stmt(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        _ if is_log_stmt(stmt) => true,
         syn::Stmt::Local(l) => {
             matches!(l.pat, syn::Pat::Wild(_))
                 && l.init
@@ -293,6 +321,10 @@ fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let stmts = &f.block.stmts;
+    // `Writes the flag to stdout` over a `println!` does what it says.
+    if vocab::is_output_verb(&verb) && stmts.iter().any(is_log_stmt) {
+        return;
+    }
     let work: Vec<&syn::Stmt> = stmts.iter().filter(|s| !is_no_work_stmt(s)).collect();
     let name = f.name();
     let (span, message) = match work.as_slice() {
