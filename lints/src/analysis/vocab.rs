@@ -376,20 +376,19 @@ const PLACEHOLDER_PHRASES: &[(&str, MarkStrength)] = &[
         "in a real production? application|implementation|system|world|app|scenario|environment|deployment|project|program|codebase",
         MarkStrength::Strong,
     ),
-    ("in a production application|implementation|system|environment|setting|deployment", MarkStrength::Weak),
+    ("in a production application|implementation|system|environment|setting|deployment", MarkStrength::Ambiguous),
     ("replace this with", MarkStrength::Strong),
     ("placeholder implementation|logic|code|response", MarkStrength::Strong),
     ("placeholder", MarkStrength::Ambiguous),
     ("stub", MarkStrength::Ambiguous),
     ("dummy", MarkStrength::Ambiguous),
-    ("for simplicity", MarkStrength::Weak),
-    ("sake of simplicity", MarkStrength::Weak),
-    ("simplified version|implementation", MarkStrength::Weak),
+    ("for simplicity", MarkStrength::Ambiguous),
+    ("sake of simplicity", MarkStrength::Ambiguous),
+    ("simplified version|implementation", MarkStrength::Ambiguous),
     ("replace with", MarkStrength::Weak),
     ("here|production|practice|reality you would", MarkStrength::Weak),
-    ("you would typically|normally|usually", MarkStrength::Weak),
-    ("mock implementation", MarkStrength::Weak),
-    ("for demonstration purposes", MarkStrength::Weak),
+    ("mock implementation", MarkStrength::Ambiguous),
+    ("for demonstration purposes", MarkStrength::Ambiguous),
 ];
 
 /// Words after "not implemented" that make it a statement about traits or platforms
@@ -455,8 +454,9 @@ const EMPTY_CONSTRUCTOR_TYPES: &[&str] = &[
 pub struct PlaceholderMark {
     /// The matched words as written (`TODO`, `In a real application`).
     pub text: String,
-    /// Byte offset of the match in the text.
+    /// Byte offset and length of the match in the text.
     pub start: usize,
+    pub len: usize,
     pub strength: MarkStrength,
 }
 
@@ -518,6 +518,10 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
     let after = text[e..].chars().next();
     let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
     let first_in_line = !text[line_start..s].chars().any(char::is_alphanumeric);
+    let quoted = || {
+        let before = text[..s].chars().next_back();
+        matches!((before, after), (Some('"'), Some('"')) | (Some('\''), Some('\'')))
+    };
     match pattern {
         // `XXX:` / `XXX(` as a note, or a text that starts with it; never a mask like
         // `XXX-XX-XXXX` or `(XXX) XXX-XXXX`.
@@ -537,7 +541,9 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
             let file = after == Some('.') && text[e..].chars().nth(1).is_some_and(char::is_alphanumeric);
             file || !(first_in_line || matches!(after, Some(':' | '(' | '!')))
         }
-        "placeholder" => matches!(after, Some('=' | '"' | '(')),
+        "placeholder" => matches!(after, Some('=' | '"' | '(')) || quoted(),
+        // A word in quotes is mentioned, not used: `a "dummy" state ID`.
+        "stub" | "dummy" => quoted(),
         p if p.starts_with("not yet? implemented") => {
             let word = |i: usize| words.get(i).map(|&(ws, we)| &text[ws..we]);
             let is_any = |w: Option<&str>, list: &[&str]| w.is_some_and(|w| list.iter().any(|l| w.eq_ignore_ascii_case(l)));
@@ -573,6 +579,7 @@ pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
             out.push(PlaceholderMark {
                 text: text[s..e].split_whitespace().collect::<Vec<_>>().join(" "),
                 start: s,
+                len: e - s,
                 strength,
             });
             i = end;
@@ -587,15 +594,20 @@ pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
 }
 
 /// Whether a deferral cue ("actual", "for now", "replace", "yet") stands in the same
-/// paragraph as the byte offset `at` of `text`: what makes an ambiguous mark count.
-pub fn has_deferral_cue_near(text: &str, at: usize) -> bool {
-    let at = at.min(text.len());
-    let start = text[..at].rfind("\n\n").map_or(0, |i| i + 2);
-    let end = text[at..].find("\n\n").map_or(text.len(), |i| at + i);
-    let para = &text[start..end];
-    word_ranges(para)
-        .iter()
-        .any(|&(s, e)| DEFERRAL_CUES.iter().any(|c| para[s..e].eq_ignore_ascii_case(c)))
+/// sentence as `mark` (outside the mark's own words): what makes an ambiguous mark count.
+pub fn has_deferral_cue_near(text: &str, mark: &PlaceholderMark) -> bool {
+    let at = mark.start.min(text.len());
+    let is_end = |w: &[u8]| matches!(w, [b'.' | b'!' | b'?', b' ' | b'\n'] | [b'\n', b'\n']);
+    let bytes = text.as_bytes();
+    let start = (0..at).rev().find(|&i| is_end(&bytes[i..(i + 2).min(bytes.len())])).map_or(0, |i| i + 2);
+    let end = (at..bytes.len())
+        .find(|&i| is_end(&bytes[i..(i + 2).min(bytes.len())]))
+        .map_or(text.len(), |i| i + 1);
+    let mark_end = at + mark.len;
+    word_ranges(&text[start..end]).iter().any(|&(s, e)| {
+        let (s, e) = (s + start, e + start);
+        (e <= at || s >= mark_end) && DEFERRAL_CUES.iter().any(|c| text[s..e].eq_ignore_ascii_case(c))
+    })
 }
 
 /// The first placeholder phrase of `text`, as written (`TODO`, `not implemented`), of either
@@ -753,7 +765,6 @@ mod placeholder_tests {
             ("Replace with your key", "Replace with"),
             ("here you would call the API", "here you would"),
             ("In production, you would use a vault", "production, you would"),
-            ("you would typically hash it", "you would typically"),
             ("A mock implementation", "mock implementation"),
         ] {
             assert_eq!(placeholder_phrase(text).as_deref(), Some(want), "{text}");
@@ -774,6 +785,7 @@ mod placeholder_tests {
             "stubs",
             "see TODO.md",
             "the helpers you would create along the way",
+            "Callers may provide a \"dummy\" state ID",
             "as you would expect",
             "we'd leave FIXME comments",
             "It's a TODO to make these async",
@@ -796,24 +808,29 @@ mod placeholder_tests {
         assert_eq!(m[1].strength, MarkStrength::Strong);
         assert_eq!(m[1].start, 15);
         assert_eq!(placeholder_marks("placeholder implementation")[0].strength, MarkStrength::Strong);
-        // technical uses in mature code are weak or ambiguous marks: AI code only
+        assert_eq!(placeholder_marks("Replace with your key")[0].strength, MarkStrength::Weak);
+        // technical uses in mature code are ambiguous marks: AI code only, next to a cue
         for text in [
+            "some other placeholder value (such as 0)",
             "Please use them in a production environment at your own risk",
             "For simplicity, we use the same generic struct",
             "This is a simplified version of the `App::service()` method",
+            "A dummy state. Replace the builder later.",
         ] {
             let marks = placeholder_marks(text);
             assert!(!marks.is_empty(), "{text}");
-            assert!(marks.iter().all(|m| m.strength == MarkStrength::Weak), "{text}");
+            assert!(marks.iter().all(|m| m.strength == MarkStrength::Ambiguous), "{text}");
+            assert!(marks.iter().all(|m| !has_deferral_cue_near(text, m)), "{text}");
         }
-        let text = "some other placeholder value (such as 0)";
-        let m = &placeholder_marks(text)[0];
-        assert_eq!(m.strength, MarkStrength::Ambiguous);
-        assert!(!has_deferral_cue_near(text, m.start));
-        let text = "Placeholder for the actual fraud check.\n\nThe real one is elsewhere.";
-        assert!(has_deferral_cue_near(text, 0));
-        let text = "A dummy state.\n\nReplace the builder later.";
-        assert!(!has_deferral_cue_near(text, 2));
+        for text in [
+            "Placeholder for the actual fraud check.",
+            "Returns dummy data for now.",
+            "For simplicity, sessions live in memory; use Redis in production.",
+            "In a production environment, replace it with a KMS.",
+        ] {
+            let m = &placeholder_marks(text)[0];
+            assert!(has_deferral_cue_near(text, m), "{text}");
+        }
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn first_mark(cx: &Cx<'_>, text: &str, source: Source) -> Option<PlaceholderMark
         MarkStrength::Ambiguous => {
             cx.in_ai()
                 && ((source == Source::StringLiteral && text[..m.start].trim().is_empty())
-                    || vocab::has_deferral_cue_near(text, m.start))
+                    || vocab::has_deferral_cue_near(text, m))
         }
     })
 }
