@@ -47,7 +47,8 @@ pub struct Config {
 /// The boolean options a rule accepts in its `[rules]` table, besides `ai` and `human`.
 /// `allow_lock`: `.lock()`/`.read()`/`.write()` (no arguments) followed by `.unwrap()` or
 /// `.expect(..)` is allowed: a poisoned lock means another thread already panicked.
-pub const RULE_OPTIONS: &[(&str, &str)] = &[("unwrap_used", "allow_lock"), ("expect_used", "allow_lock")];
+pub const RULE_OPTIONS: &[(&str, &str)] =
+    &[("unwrap_used", "allow_lock"), ("expect_used", "allow_lock")];
 
 impl Config {
     /// The level of `rule` in AI code (`ai == true`) or human code; `None` where the rule
@@ -303,7 +304,10 @@ fn validate_rule_entry(
                                 }
                                 other => errors.push(ConfigError::new(
                                     v.span(),
-                                    format!("`rules.{name}.{which}` must be a boolean, found {}", other.type_str()),
+                                    format!(
+                                        "`rules.{name}.{which}` must be a boolean, found {}",
+                                        other.type_str()
+                                    ),
                                 )),
                             }
                             continue;
@@ -470,12 +474,28 @@ mod option_tests {
         assert!(c.option("unwrap_used", "allow_lock"));
         assert!(!c.option("expect_used", "allow_lock"));
 
-        let (_, errors) = parse_config("[rules]\nunwrap_used = { allow_lock = \"yes\" }\n", ConfigSection::Root);
+        let (_, errors) = parse_config(
+            "[rules]\nunwrap_used = { allow_lock = \"yes\" }\n",
+            ConfigSection::Root,
+        );
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("must be a boolean"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("must be a boolean"),
+            "{errors:?}"
+        );
 
-        let (_, errors) = parse_config("[rules]\nunwrap_used = { allow_locks = true }\n", ConfigSection::Root);
+        let (_, errors) = parse_config(
+            "[rules]\nunwrap_used = { allow_locks = true }\n",
+            ConfigSection::Root,
+        );
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].help.as_deref().unwrap_or("").contains("`allow_lock`"), "{errors:?}");
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`allow_lock`"),
+            "{errors:?}"
+        );
     }
 }

@@ -356,9 +356,29 @@ pub enum MarkStrength {
 /// Words that, near an ambiguous mark, say the real thing is still to come: "placeholder for
 /// the actual check", "dummy data for now", "stub, replace before release".
 const DEFERRAL_CUES: &[&str] = &[
-    "actual", "actually", "real", "now", "later", "yet", "temporary", "temporarily", "until",
-    "eventually", "production", "proper", "properly", "replace", "replaced", "hardcoded",
-    "simulate", "simulated", "simulates", "simulating", "fake", "mock", "mocked",
+    "actual",
+    "actually",
+    "real",
+    "now",
+    "later",
+    "yet",
+    "temporary",
+    "temporarily",
+    "until",
+    "eventually",
+    "production",
+    "proper",
+    "properly",
+    "replace",
+    "replaced",
+    "hardcoded",
+    "simulate",
+    "simulated",
+    "simulates",
+    "simulating",
+    "fake",
+    "mock",
+    "mocked",
 ];
 
 /// Placeholder phrases: space-separated word slots, `a|b` alternatives, a trailing `?` makes
@@ -376,9 +396,15 @@ const PLACEHOLDER_PHRASES: &[(&str, MarkStrength)] = &[
         "in a real production? application|implementation|system|world|app|scenario|environment|deployment|project|program|codebase",
         MarkStrength::Strong,
     ),
-    ("in a production application|implementation|system|environment|setting|deployment", MarkStrength::Ambiguous),
+    (
+        "in a production application|implementation|system|environment|setting|deployment",
+        MarkStrength::Ambiguous,
+    ),
     ("replace this with", MarkStrength::Strong),
-    ("placeholder implementation|logic|code|response", MarkStrength::Strong),
+    (
+        "placeholder implementation|logic|code|response",
+        MarkStrength::Strong,
+    ),
     ("placeholder", MarkStrength::Ambiguous),
     ("stub", MarkStrength::Ambiguous),
     ("dummy", MarkStrength::Ambiguous),
@@ -386,45 +412,140 @@ const PLACEHOLDER_PHRASES: &[(&str, MarkStrength)] = &[
     ("sake of simplicity", MarkStrength::Ambiguous),
     ("simplified version|implementation", MarkStrength::Ambiguous),
     ("replace with", MarkStrength::Weak),
-    ("here|production|practice|reality you would", MarkStrength::Weak),
+    (
+        "here|production|practice|reality you would",
+        MarkStrength::Weak,
+    ),
     ("mock implementation", MarkStrength::Ambiguous),
     ("for demonstration purposes", MarkStrength::Ambiguous),
 ];
 
 /// Words after "not implemented" that make it a statement about traits or platforms
 /// ("`Default` is not implemented for arrays", "not implemented on wasm"), not a placeholder.
-const NOT_IMPLEMENTED_TECHNICAL_NEXT: &[&str] = &["for", "on", "by", "directly", "correctly", "because", "in", "or"];
+const NOT_IMPLEMENTED_TECHNICAL_NEXT: &[&str] = &[
+    "for",
+    "on",
+    "by",
+    "directly",
+    "correctly",
+    "because",
+    "in",
+    "or",
+];
 
 /// Words before "not implemented" that make it a statement about a design ("the trait is
 /// not implemented", "intentionally not implemented"), unless "yet" follows.
 const NOT_IMPLEMENTED_TECHNICAL_PREV: &[&str] = &[
-    "is", "are", "be", "been", "was", "were", "intentionally", "deliberately", "purposely",
+    "is",
+    "are",
+    "be",
+    "been",
+    "was",
+    "were",
+    "intentionally",
+    "deliberately",
+    "purposely",
 ];
 
 /// First words of a doc comment that claim the function does real work (placeholder_code:
 /// a body that is only `Ok(())` under such a doc is a stub). `Returns`, `Creates`, `Gets`
 /// are not here: an empty value can be exactly what they promise.
 const WORK_VERBS: &[&str] = &[
-    "validates", "verifies", "checks", "authenticates", "authorizes", "sends",
-    "transmits", "submits", "publishes", "notifies", "emails", "encrypts", "decrypts", "signs",
-    "hashes", "fetches", "downloads", "uploads", "retrieves", "queries", "loads", "reads",
-    "parses", "computes", "calculates", "processes", "handles", "saves", "stores", "persists",
-    "writes", "inserts", "deletes", "removes", "updates", "syncs", "synchronizes", "registers",
-    "connects", "sanitizes", "charges", "refunds", "migrates", "backs", "exports", "imports",
-    "applies", "executes", "runs", "schedules", "generates", "converts", "transforms",
-    "compresses", "decompresses", "resolves", "rotates", "revokes", "logs", "records", "indexes",
-    "prints", "emits", "reports", "outputs", "displays",
-    "searches", "analyzes", "analyses", "aggregates", "invalidates", "refreshes", "renews",
+    "validates",
+    "verifies",
+    "checks",
+    "authenticates",
+    "authorizes",
+    "sends",
+    "transmits",
+    "submits",
+    "publishes",
+    "notifies",
+    "emails",
+    "encrypts",
+    "decrypts",
+    "signs",
+    "hashes",
+    "fetches",
+    "downloads",
+    "uploads",
+    "retrieves",
+    "queries",
+    "loads",
+    "reads",
+    "parses",
+    "computes",
+    "calculates",
+    "processes",
+    "handles",
+    "saves",
+    "stores",
+    "persists",
+    "writes",
+    "inserts",
+    "deletes",
+    "removes",
+    "updates",
+    "syncs",
+    "synchronizes",
+    "registers",
+    "connects",
+    "sanitizes",
+    "charges",
+    "refunds",
+    "migrates",
+    "backs",
+    "exports",
+    "imports",
+    "applies",
+    "executes",
+    "runs",
+    "schedules",
+    "generates",
+    "converts",
+    "transforms",
+    "compresses",
+    "decompresses",
+    "resolves",
+    "rotates",
+    "revokes",
+    "logs",
+    "records",
+    "indexes",
+    "prints",
+    "emits",
+    "reports",
+    "outputs",
+    "displays",
+    "searches",
+    "analyzes",
+    "analyses",
+    "aggregates",
+    "invalidates",
+    "refreshes",
+    "renews",
 ];
 
 /// Work verbs whose work can be a print or log line: `Writes the flag to stdout` over
 /// `println!(..)` does what it says.
-const OUTPUT_VERBS: &[&str] = &["writes", "logs", "records", "prints", "emits", "reports", "outputs", "displays"];
+const OUTPUT_VERBS: &[&str] = &[
+    "writes", "logs", "records", "prints", "emits", "reports", "outputs", "displays",
+];
 
 /// Words in a doc comment that say the body is trivial on purpose: "does nothing", "no-op".
 const HONEST_TRIVIAL_WORDS: &[&str] = &[
-    "noop", "no-op", "nothing", "always", "unsupported", "ignored", "ignores", "stub",
-    "placeholder", "default implementation", "not supported", "disabled",
+    "noop",
+    "no-op",
+    "nothing",
+    "always",
+    "unsupported",
+    "ignored",
+    "ignores",
+    "stub",
+    "placeholder",
+    "default implementation",
+    "not supported",
+    "disabled",
 ];
 
 /// Lints that test code may allow without `lint_suppression` firing: dead code (test
@@ -445,8 +566,20 @@ const TEST_TOLERATED_LINTS: &[&str] = &[
 /// Types whose `new()` builds an empty value (placeholder_code: a body that is only
 /// `Vec::new()` under a doc that claims work).
 const EMPTY_CONSTRUCTOR_TYPES: &[&str] = &[
-    "Vec", "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap",
-    "IndexMap", "IndexSet", "Bytes", "BytesMut", "PathBuf", "OsString",
+    "Vec",
+    "String",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "VecDeque",
+    "BinaryHeap",
+    "IndexMap",
+    "IndexSet",
+    "Bytes",
+    "BytesMut",
+    "PathBuf",
+    "OsString",
 ];
 
 /// One placeholder mark found in a text.
@@ -484,7 +617,11 @@ fn word_ranges(text: &str) -> Vec<(usize, usize)> {
 fn slot_matches(slot: &str, word: &str) -> bool {
     slot.split('|').any(|alt| {
         let upper = alt.chars().all(|c| c.is_ascii_uppercase());
-        if upper { word == alt } else { word.eq_ignore_ascii_case(alt) }
+        if upper {
+            word == alt
+        } else {
+            word.eq_ignore_ascii_case(alt)
+        }
     })
 }
 
@@ -512,7 +649,13 @@ fn match_slots(slots: &[&str], text: &str, words: &[(usize, usize)], at: usize) 
 
 /// Whether a match that ends at word `end` (exclusive) of `pattern` is a technical use, not a
 /// placeholder: `0xXXX`-style masks, `XXX-XX-XXXX`, "not implemented for", `placeholder="..."`.
-fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: usize, end: usize) -> bool {
+fn is_technical_use(
+    pattern: &str,
+    text: &str,
+    words: &[(usize, usize)],
+    first: usize,
+    end: usize,
+) -> bool {
     let (s, _) = words[first];
     let (_, e) = words[end - 1];
     let after = text[e..].chars().next();
@@ -520,7 +663,10 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
     let first_in_line = !text[line_start..s].chars().any(char::is_alphanumeric);
     let quoted = || {
         let before = text[..s].chars().next_back();
-        matches!((before, after), (Some('"'), Some('"')) | (Some('\''), Some('\'')))
+        matches!(
+            (before, after),
+            (Some('"'), Some('"')) | (Some('\''), Some('\''))
+        )
     };
     match pattern {
         // `XXX:` / `XXX(` as a note, or a text that starts with it; never a mask like
@@ -528,17 +674,18 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
         "XXX" => {
             let before = text[..s].chars().next_back();
             let note = matches!(after, Some(':' | '(' | '!')) || first_in_line;
-            let mask = matches!(after, Some('-' | '.' | '/' | ')')) || matches!(before, Some('-' | '.' | '/' | '('));
-            let other_x = words
-                .iter()
-                .enumerate()
-                .any(|(i, &(ws, we))| i != first && we - ws >= 2 && text[ws..we].chars().all(|c| c == 'X'));
+            let mask = matches!(after, Some('-' | '.' | '/' | ')'))
+                || matches!(before, Some('-' | '.' | '/' | '('));
+            let other_x = words.iter().enumerate().any(|(i, &(ws, we))| {
+                i != first && we - ws >= 2 && text[ws..we].chars().all(|c| c == 'X')
+            });
             !note || mask || other_x
         }
         // A note (`TODO: ..`, `FIXME(#12)`, a line that starts with it), not a mention
         // ("leave FIXME comments") or a file name (`TODO.md`).
         "TODO" | "FIXME" => {
-            let file = after == Some('.') && text[e..].chars().nth(1).is_some_and(char::is_alphanumeric);
+            let file =
+                after == Some('.') && text[e..].chars().nth(1).is_some_and(char::is_alphanumeric);
             file || !(first_in_line || matches!(after, Some(':' | '(' | '!')))
         }
         "placeholder" => matches!(after, Some('=' | '"' | '(')) || quoted(),
@@ -546,7 +693,9 @@ fn is_technical_use(pattern: &str, text: &str, words: &[(usize, usize)], first: 
         "stub" | "dummy" => quoted(),
         p if p.starts_with("not yet? implemented") => {
             let word = |i: usize| words.get(i).map(|&(ws, we)| &text[ws..we]);
-            let is_any = |w: Option<&str>, list: &[&str]| w.is_some_and(|w| list.iter().any(|l| w.eq_ignore_ascii_case(l)));
+            let is_any = |w: Option<&str>, list: &[&str]| {
+                w.is_some_and(|w| list.iter().any(|l| w.eq_ignore_ascii_case(l)))
+            };
             let next = word(end);
             let prev = first.checked_sub(1).and_then(word);
             is_any(next, NOT_IMPLEMENTED_TECHNICAL_NEXT)
@@ -599,14 +748,20 @@ pub fn has_deferral_cue_near(text: &str, mark: &PlaceholderMark) -> bool {
     let at = mark.start.min(text.len());
     let is_end = |w: &[u8]| matches!(w, [b'.' | b'!' | b'?', b' ' | b'\n'] | [b'\n', b'\n']);
     let bytes = text.as_bytes();
-    let start = (0..at).rev().find(|&i| is_end(&bytes[i..(i + 2).min(bytes.len())])).map_or(0, |i| i + 2);
+    let start = (0..at)
+        .rev()
+        .find(|&i| is_end(&bytes[i..(i + 2).min(bytes.len())]))
+        .map_or(0, |i| i + 2);
     let end = (at..bytes.len())
         .find(|&i| is_end(&bytes[i..(i + 2).min(bytes.len())]))
         .map_or(text.len(), |i| i + 1);
     let mark_end = at + mark.len;
     word_ranges(&text[start..end]).iter().any(|&(s, e)| {
         let (s, e) = (s + start, e + start);
-        (e <= at || s >= mark_end) && DEFERRAL_CUES.iter().any(|c| text[s..e].eq_ignore_ascii_case(c))
+        (e <= at || s >= mark_end)
+            && DEFERRAL_CUES
+                .iter()
+                .any(|c| text[s..e].eq_ignore_ascii_case(c))
     })
 }
 
@@ -624,7 +779,11 @@ pub fn doc_claims_work(doc: &str) -> Option<String> {
             .to_lowercase()
     });
     let first = words.next()?;
-    let verb = if first.ends_with("ly") { words.next()? } else { first };
+    let verb = if first.ends_with("ly") {
+        words.next()?
+    } else {
+        first
+    };
     WORK_VERBS.contains(&verb.as_str()).then_some(verb)
 }
 
@@ -753,18 +912,27 @@ mod placeholder_tests {
             ("Not implemented", "Not implemented"),
             ("feature not yet implemented", "not yet implemented"),
             ("This is not implemented yet", "not implemented"),
-            ("Graceful shutdown is [not yet\n implemented](https://x)", "not yet implemented"),
+            (
+                "Graceful shutdown is [not yet\n implemented](https://x)",
+                "not yet implemented",
+            ),
             ("the rest is yet to be implemented", "yet to be implemented"),
             ("a stub", "stub"),
             ("Dummy response", "Dummy"),
             ("In a real application, verify it", "In a real application"),
             ("In a real-world app", "In a real-world"),
             ("For simplicity, we skip it", "For simplicity"),
-            ("This is a simplified implementation", "simplified implementation"),
+            (
+                "This is a simplified implementation",
+                "simplified implementation",
+            ),
             ("replace this with the real key", "replace this with"),
             ("Replace with your key", "Replace with"),
             ("here you would call the API", "here you would"),
-            ("In production, you would use a vault", "production, you would"),
+            (
+                "In production, you would use a vault",
+                "production, you would",
+            ),
             ("A mock implementation", "mock implementation"),
         ] {
             assert_eq!(placeholder_phrase(text).as_deref(), Some(want), "{text}");
@@ -807,8 +975,14 @@ mod placeholder_tests {
         assert_eq!(m[0].strength, MarkStrength::Ambiguous);
         assert_eq!(m[1].strength, MarkStrength::Strong);
         assert_eq!(m[1].start, 15);
-        assert_eq!(placeholder_marks("placeholder implementation")[0].strength, MarkStrength::Strong);
-        assert_eq!(placeholder_marks("Replace with your key")[0].strength, MarkStrength::Weak);
+        assert_eq!(
+            placeholder_marks("placeholder implementation")[0].strength,
+            MarkStrength::Strong
+        );
+        assert_eq!(
+            placeholder_marks("Replace with your key")[0].strength,
+            MarkStrength::Weak
+        );
         // technical uses in mature code are ambiguous marks: AI code only, next to a cue
         for text in [
             "some other placeholder value (such as 0)",
@@ -819,8 +993,14 @@ mod placeholder_tests {
         ] {
             let marks = placeholder_marks(text);
             assert!(!marks.is_empty(), "{text}");
-            assert!(marks.iter().all(|m| m.strength == MarkStrength::Ambiguous), "{text}");
-            assert!(marks.iter().all(|m| !has_deferral_cue_near(text, m)), "{text}");
+            assert!(
+                marks.iter().all(|m| m.strength == MarkStrength::Ambiguous),
+                "{text}"
+            );
+            assert!(
+                marks.iter().all(|m| !has_deferral_cue_near(text, m)),
+                "{text}"
+            );
         }
         for text in [
             "Placeholder for the actual fraud check.",
@@ -835,8 +1015,14 @@ mod placeholder_tests {
 
     #[test]
     fn work_claims() {
-        assert_eq!(doc_claims_work(" Validates the token.").as_deref(), Some("validates"));
-        assert_eq!(doc_claims_work("Asynchronously fetches it").as_deref(), Some("fetches"));
+        assert_eq!(
+            doc_claims_work(" Validates the token.").as_deref(),
+            Some("validates")
+        );
+        assert_eq!(
+            doc_claims_work("Asynchronously fetches it").as_deref(),
+            Some("fetches")
+        );
         assert_eq!(doc_claims_work("Returns an empty list"), None);
         assert_eq!(doc_claims_work("Creates a new map"), None);
         assert!(doc_admits_trivial("Sends nothing; a no-op on wasm"));

@@ -84,7 +84,9 @@ fn suppressions(meta: &syn::Meta, out: &mut Vec<Suppression>) {
     let Some(word) = list.path.get_ident().map(ToString::to_string) else {
         return;
     };
-    let Ok(nested) = Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated.parse2(list.tokens.clone()) else {
+    let Ok(nested) =
+        Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated.parse2(list.tokens.clone())
+    else {
         // Not a list of paths: still a suppression, lints unknown.
         if word == "allow" || word == "expect" {
             out.push(Suppression {
@@ -146,7 +148,11 @@ fn report(cx: &mut Cx<'_>, s: &Suppression, inner: bool) {
         .collect::<Vec<_>>()
         .join(", ");
     let attr = format!("#{bang}[{}({shown})]", s.kind);
-    let place = if cx.in_ai() { "AI-generated code" } else { "this code" };
+    let place = if cx.in_ai() {
+        "AI-generated code"
+    } else {
+        "this code"
+    };
     let reviewer = if cx.in_ai() {
         "if the lint is wrong here, have a reviewer keep it with `#[ai_generated(allow(lint_suppression = \"why\"))]`"
     } else {
@@ -159,13 +165,17 @@ fn report(cx: &mut Cx<'_>, s: &Suppression, inner: bool) {
             format!("`{attr}` in {place} hides deprecation warnings, aiguard's own among them"),
         )
         .note("the `#[ai_generated]` macro reports its warnings as uses of deprecated items")
-        .help(format!("move off the deprecated API and fix what aiguard reports; {reviewer}"));
+        .help(format!(
+            "move off the deprecated API and fix what aiguard reports; {reviewer}"
+        ));
     } else {
         cx.report(
             &LintSuppression::META,
             s.span,
             format!("`{attr}` silences a lint in {place}"),
         )
-        .help(format!("fix the code the lint points at instead; {reviewer}"));
+        .help(format!(
+            "fix the code the lint points at instead; {reviewer}"
+        ));
     }
 }

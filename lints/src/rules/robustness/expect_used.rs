@@ -47,7 +47,8 @@ declare_rule! {
     summary = "`.expect(..)` on an `Option` or `Result`",
 }
 
-const HELP: &str = "propagate the error with `?` (add context with `map_err`) or handle the `None`/`Err` case";
+const HELP: &str =
+    "propagate the error with `?` (add context with `map_err`) or handle the `None`/`Err` case";
 
 impl Rule for ExpectUsed {
     fn interests(&self) -> &'static [NodeKind] {
@@ -59,9 +60,13 @@ impl Rule for ExpectUsed {
             return;
         }
         match expr {
-            syn::Expr::MethodCall(call) if call.args.len() == 1 && call.args.first().is_some_and(may_be_message) => {
+            syn::Expr::MethodCall(call)
+                if call.args.len() == 1 && call.args.first().is_some_and(may_be_message) =>
+            {
                 let message = if call.method == "expect" {
-                    if cx.config.option(Self::META.name, "allow_lock") && is_lock_acquisition(&call.receiver) {
+                    if cx.config.option(Self::META.name, "allow_lock")
+                        && is_lock_acquisition(&call.receiver)
+                    {
                         return;
                     }
                     "`.expect(..)` panics if the value is `None` or `Err`"
@@ -70,7 +75,8 @@ impl Rule for ExpectUsed {
                 } else {
                     return;
                 };
-                cx.report(&Self::META, call.method.span(), message).help(HELP);
+                cx.report(&Self::META, call.method.span(), message)
+                    .help(HELP);
             }
             syn::Expr::Path(_) if is_ufcs_method(expr, &cx.uses, &["expect", "expect_err"]) => {
                 cx.report(
@@ -92,14 +98,18 @@ fn may_be_message(arg: &syn::Expr) -> bool {
     let camel = |path: &syn::Path| {
         path.segments.last().is_some_and(|s| {
             let name = s.ident.to_string();
-            name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().any(|c| c.is_ascii_lowercase())
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().any(|c| c.is_ascii_lowercase())
         })
     };
     match crate::analysis::paths::peel(arg) {
         syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_)),
         syn::Expr::Path(p) => !camel(&p.path),
         syn::Expr::Call(c) => !matches!(&*c.func, syn::Expr::Path(p) if camel(&p.path)),
-        syn::Expr::Struct(_) | syn::Expr::Tuple(_) | syn::Expr::Array(_) | syn::Expr::Closure(_) => false,
+        syn::Expr::Struct(_)
+        | syn::Expr::Tuple(_)
+        | syn::Expr::Array(_)
+        | syn::Expr::Closure(_) => false,
         _ => true,
     }
 }

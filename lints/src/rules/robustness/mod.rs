@@ -31,3 +31,45 @@ pub(crate) fn is_ufcs_method(expr: &syn::Expr, uses: &paths::UseMap, names: &[&s
         && names.iter().any(|n| segs[segs.len() - 1] == *n)
         && matches!(segs[segs.len() - 2].as_str(), "Option" | "Result")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{ConfigSection, parse_config};
+
+    fn count(src: &str, toml: &str, rule: &str) -> usize {
+        let (config, errors) = parse_config(toml, ConfigSection::Root);
+        assert!(errors.is_empty(), "{errors:?}");
+        let config = config.unwrap_or_default();
+        let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}"));
+        let ctx = crate::FileCtx {
+            ai_file: true,
+            ..crate::FileCtx::default()
+        };
+        crate::check_file(&file, &ctx, &config)
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == rule)
+            .count()
+    }
+
+    const LOCKS: &str = r#"
+        fn f(m: &Mutex<u8>, r: &RwLock<u8>, mut file: File, buf: &mut [u8]) {
+            let a = m.lock().unwrap();
+            let b = r.read().expect("poisoned");
+            let c = r.write().unwrap();
+            let d = file.read(buf).unwrap();
+            let e = m.try_lock().unwrap();
+        }
+    "#;
+
+    #[test]
+    fn allow_lock_option() {
+        assert_eq!(count(LOCKS, "", "unwrap_used"), 4);
+        assert_eq!(count(LOCKS, "", "expect_used"), 1);
+        let on =
+            "[rules]\nunwrap_used = { allow_lock = true }\nexpect_used = { allow_lock = true }\n";
+        // `file.read(buf)` takes an argument and `try_lock` can fail without a panic elsewhere
+        assert_eq!(count(LOCKS, on, "unwrap_used"), 2);
+        assert_eq!(count(LOCKS, on, "expect_used"), 0);
+    }
+}

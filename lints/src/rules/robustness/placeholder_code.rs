@@ -144,15 +144,17 @@ enum Source {
 /// The first mark of `text` that counts here: strong marks anywhere, weak ones in AI code,
 /// ambiguous ones in AI code next to a deferral cue (or opening a string literal).
 fn first_mark(cx: &Cx<'_>, text: &str, source: Source) -> Option<PlaceholderMark> {
-    vocab::placeholder_marks(text).into_iter().find(|m| match m.strength {
-        MarkStrength::Strong => true,
-        MarkStrength::Weak => cx.in_ai(),
-        MarkStrength::Ambiguous => {
-            cx.in_ai()
-                && ((source == Source::StringLiteral && text[..m.start].trim().is_empty())
-                    || vocab::has_deferral_cue_near(text, m))
-        }
-    })
+    vocab::placeholder_marks(text)
+        .into_iter()
+        .find(|m| match m.strength {
+            MarkStrength::Strong => true,
+            MarkStrength::Weak => cx.in_ai(),
+            MarkStrength::Ambiguous => {
+                cx.in_ai()
+                    && ((source == Source::StringLiteral && text[..m.start].trim().is_empty())
+                        || vocab::has_deferral_cue_near(text, m))
+            }
+        })
 }
 
 /// Replaces the text between `open` and `close` (`inline code` in docs, `{args}` in format
@@ -204,7 +206,7 @@ fn doc_text(attr: &syn::Attribute) -> Option<String> {
 
 /// The prose of a doc comment: fenced code blocks dropped, inline code blanked. Returns the
 /// prose and, per doc attribute, the offset where its text starts.
-fn doc_prose<'a>(attrs: &'a [syn::Attribute]) -> (String, Vec<(usize, &'a syn::Attribute)>) {
+fn doc_prose(attrs: &[syn::Attribute]) -> (String, Vec<(usize, &syn::Attribute)>) {
     let mut prose = String::new();
     let mut starts = Vec::new();
     let mut in_code = false;
@@ -244,7 +246,10 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
     cx.report(
         &PlaceholderCode::META,
         attr.span(),
-        format!("doc comment says `{}`: the code it documents may be a placeholder", mark.text),
+        format!(
+            "doc comment says `{}`: the code it documents may be a placeholder",
+            mark.text
+        ),
     )
     .help("implement what the comment says is missing, then update the comment");
 }
@@ -253,7 +258,9 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
 fn is_log_stmt(stmt: &syn::Stmt) -> bool {
     match stmt {
         syn::Stmt::Macro(m) => macros::is_log_macro(&macros::macro_name(&m.mac)),
-        syn::Stmt::Expr(syn::Expr::Macro(m), Some(_)) => macros::is_log_macro(&macros::macro_name(&m.mac)),
+        syn::Stmt::Expr(syn::Expr::Macro(m), Some(_)) => {
+            macros::is_log_macro(&macros::macro_name(&m.mac))
+        }
         _ => false,
     }
 }
@@ -300,7 +307,11 @@ fn is_trivial_value(expr: &syn::Expr) -> bool {
 fn show(expr: &syn::Expr) -> String {
     let text = quote::ToTokens::to_token_stream(expr).to_string();
     if let syn::Expr::Lit(_) = paths::peel(expr) {
-        return if text.len() > 20 { "a literal".to_string() } else { text };
+        return if text.len() > 20 {
+            "a literal".to_string()
+        } else {
+            text
+        };
     }
     text.replace(' ', "")
 }
@@ -330,11 +341,18 @@ fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     let (span, message) = match work.as_slice() {
         [] if matches!(f.sig.output, syn::ReturnType::Default) => (
             f.name_span(),
-            format!("`{name}` has an empty body, yet its doc comment says it {verb}"),
+            if stmts.is_empty() {
+                format!("`{name}` has an empty body, yet its doc comment says it {verb}")
+            } else {
+                format!("`{name}` only logs, yet its doc comment says it {verb}")
+            },
         ),
         [syn::Stmt::Expr(e, None)] if is_trivial_value(e) => (
             e.span(),
-            format!("`{name}` only returns `{}`, yet its doc comment says it {verb}", show(e)),
+            format!(
+                "`{name}` only returns `{}`, yet its doc comment says it {verb}",
+                show(e)
+            ),
         ),
         _ => return,
     };

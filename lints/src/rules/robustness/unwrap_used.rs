@@ -59,7 +59,9 @@ impl Rule for UnwrapUsed {
         match expr {
             syn::Expr::MethodCall(call) if call.args.is_empty() => {
                 let message = if call.method == "unwrap" {
-                    if cx.config.option(Self::META.name, "allow_lock") && is_lock_acquisition(&call.receiver) {
+                    if cx.config.option(Self::META.name, "allow_lock")
+                        && is_lock_acquisition(&call.receiver)
+                    {
                         return;
                     }
                     "`.unwrap()` panics if the value is `None` or `Err`"
@@ -68,7 +70,8 @@ impl Rule for UnwrapUsed {
                 } else {
                     return;
                 };
-                cx.report(&Self::META, call.method.span(), message).help(HELP);
+                cx.report(&Self::META, call.method.span(), message)
+                    .help(HELP);
             }
             syn::Expr::Path(_) if is_ufcs_method(expr, &cx.uses, &["unwrap", "unwrap_err"]) => {
                 cx.report(
