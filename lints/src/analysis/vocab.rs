@@ -35,9 +35,37 @@ const SECRET_PAIRS: &[&str] = &[
 /// A trailing word that makes an identifier NOT secret-named: it names something about the
 /// secret (its length, its name, where it lives), not the secret itself.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "len", "count", "size", "kind", "type", "name", "id", "index", "idx", "field", "prompt",
-    "hint", "label", "path", "file", "url", "max", "min", "length", "header", "param", "env",
-    "var", "policy", "rules", "regex", "pattern", "placeholder", "format", "expiry", "ttl",
+    "len",
+    "count",
+    "size",
+    "kind",
+    "type",
+    "name",
+    "id",
+    "index",
+    "idx",
+    "field",
+    "prompt",
+    "hint",
+    "label",
+    "path",
+    "file",
+    "url",
+    "max",
+    "min",
+    "length",
+    "header",
+    "param",
+    "env",
+    "var",
+    "policy",
+    "rules",
+    "regex",
+    "pattern",
+    "placeholder",
+    "format",
+    "expiry",
+    "ttl",
 ];
 
 /// Prefixes of check-named functions (matched at a word boundary).
@@ -86,11 +114,20 @@ const CRYPTO_MATERIAL_WORDS: &[&str] = &[
 /// Words naming values compared as proofs of authenticity (non_constant_time_compare),
 /// besides the secret words.
 const DIGEST_WORDS: &[&str] = &[
-    "signature", "sig", "hmac", "mac", "digest", "hash", "checksum", "tag",
+    "signature",
+    "sig",
+    "hmac",
+    "mac",
+    "digest",
+    "hash",
+    "checksum",
+    "tag",
 ];
 
 /// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
-const URL_WORDS: &[&str] = &["url", "uri", "endpoint", "base", "href", "webhook", "callback"];
+const URL_WORDS: &[&str] = &[
+    "url", "uri", "endpoint", "base", "href", "webhook", "callback",
+];
 
 /// Words naming a location whose string form is used for trust decisions
 /// (prefix_authorization): URLs, origins, hosts, domains, referers, redirects, emails, paths.
@@ -101,14 +138,27 @@ const LOCATION_WORDS: &[&str] = &[
 
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth",
-    "unsafe", "test", "testing", "local", "mock",
+    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
+    "test", "testing", "local", "mock",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
 const REDACTION_WORDS: &[&str] = &[
-    "redact", "redacted", "mask", "masked", "obfuscate", "obfuscated", "fingerprint", "censor",
-    "hide", "hidden", "len", "length", "is_empty", "is_some", "is_none",
+    "redact",
+    "redacted",
+    "mask",
+    "masked",
+    "obfuscate",
+    "obfuscated",
+    "fingerprint",
+    "censor",
+    "hide",
+    "hidden",
+    "len",
+    "length",
+    "is_empty",
+    "is_some",
+    "is_none",
 ];
 
 /// The vocabulary in force: built-ins plus config extensions.
@@ -223,7 +273,9 @@ impl Vocab {
     /// not `author`, `tokenizer`, `token_count`, `password_len`, `secret_name`.
     pub fn is_secret_name(&self, ident: &str) -> bool {
         let words = split_words(ident);
-        !words.is_empty() && !self.has_trailing_non_secret(&words) && self.contains_secret_word(&words)
+        !words.is_empty()
+            && !self.has_trailing_non_secret(&words)
+            && self.contains_secret_word(&words)
     }
 
     /// Secret-named, or naming key material / one-time values (`nonce`, `salt`, `iv`, `key`,
@@ -263,7 +315,9 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+            && words
+                .iter()
+                .any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
     }
 
     /// Password-named: `password`, `passwd`, `pwd`, `passphrase` (password_fast_hash), with
@@ -318,7 +372,9 @@ impl Vocab {
         let matches = |p: &str| {
             lower == p
                 || (p.ends_with('_') && lower.starts_with(p))
-                || lower.strip_prefix(p).is_some_and(|rest| rest.starts_with('_'))
+                || lower
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('_'))
         };
         CHECK_FN_PREFIXES.iter().any(|p| matches(p))
             || self.check_fn_prefixes.iter().any(|p| matches(p))
@@ -329,7 +385,7 @@ impl Vocab {
     pub fn is_sanitizer(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
         SANITIZERS.iter().any(|s| lower == *s)
-            || self.sanitizers.iter().any(|s| lower == *s)
+            || self.sanitizers.contains(&lower)
             || lower.starts_with("escape_")
             || lower.starts_with("sanitize")
             || lower.ends_with("_escape")
@@ -875,10 +931,23 @@ mod tests {
     #[test]
     fn check_names() {
         let v = Vocab::default();
-        for s in ["verify_token", "is_admin", "can_edit", "validate", "check_password", "authorize_request"] {
+        for s in [
+            "verify_token",
+            "is_admin",
+            "can_edit",
+            "validate",
+            "check_password",
+            "authorize_request",
+        ] {
             assert!(v.is_check_fn(s), "{s}");
         }
-        for s in ["checkout", "verifying_key", "process", "checked_add", "allowance"] {
+        for s in [
+            "checkout",
+            "verifying_key",
+            "process",
+            "checked_add",
+            "allowance",
+        ] {
             assert!(!v.is_check_fn(s), "{s}");
         }
     }
@@ -886,7 +955,15 @@ mod tests {
     #[test]
     fn material_names() {
         let v = Vocab::default();
-        for s in ["nonce", "salt", "iv", "session_id", "reset_code", "api_key", "key"] {
+        for s in [
+            "nonce",
+            "salt",
+            "iv",
+            "session_id",
+            "reset_code",
+            "api_key",
+            "key",
+        ] {
             assert!(v.is_crypto_material_name(s), "{s}");
         }
         for s in ["key_len", "user_id", "status_code", "monkey"] {
