@@ -183,7 +183,16 @@ mod tests {
         assert!(a.command.is_none());
         assert_eq!(a.check.paths, vec![PathBuf::from("src/lib.rs")]);
         assert!(a.check.deny_warnings());
-        let a = parse(&["cargo", "aiguard", "check", "-p", "a", "-p", "b", "--ai-only"]);
+        let a = parse(&[
+            "cargo",
+            "aiguard",
+            "check",
+            "-p",
+            "a",
+            "-p",
+            "b",
+            "--ai-only",
+        ]);
         let Some(Command::Check(c)) = a.command else {
             panic!("not check");
         };

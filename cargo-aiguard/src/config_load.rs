@@ -10,6 +10,7 @@ use aiguard_lints::config::{ConfigError, ConfigSection, parse_config};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::report::{Diag, DiagKind, Loc};
+use crate::workspace::io_message;
 
 /// A config with the files it came from.
 #[derive(Clone, Debug, Default)]
@@ -61,25 +62,26 @@ fn load_file(
     diags: &mut Vec<Diag>,
 ) -> Option<Loaded> {
     let shown = display(path);
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                diags.push(
-                    Diag::error(DiagKind::Config, format!("`{shown}` is not valid UTF-8"))
-                        .in_file(shown)
-                        .help("save the file as UTF-8"),
-                );
-                return None;
-            }
-        },
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) => {
             diags.push(
-                Diag::error(DiagKind::Config, format!("could not read `{shown}`: {e}"))
-                    .in_file(shown),
+                Diag::error(
+                    DiagKind::Config,
+                    format!("could not read `{shown}`: {}", io_message(&e)),
+                )
+                .in_file(shown),
             );
             return None;
         }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        diags.push(
+            Diag::error(DiagKind::Config, format!("`{shown}` is not valid UTF-8"))
+                .in_file(shown)
+                .help("save the file as UTF-8"),
+        );
+        return None;
     };
     let (config, errors) = parse_config(&text, section);
     for e in errors {

@@ -147,7 +147,8 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
     let fcx = FileCtx {
         module_path: job.module_path.clone(),
         is_test: job.is_test,
-        ai_file: pkg.ai_globs.is_match(rel_to_root) || aiguard_lints::ai::file_has_ai_comment(&text),
+        ai_file: pkg.ai_globs.is_match(rel_to_root)
+            || aiguard_lints::ai::file_has_ai_comment(&text),
     };
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         analyze(&text, &shown, &fcx, &pkg.config, job.follow_mods)
@@ -163,11 +164,14 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             out.diags.push(
-                Diag::error(DiagKind::Internal, "internal error: aiguard panicked on this file")
-                    .in_file(shown)
-                    .note(format!("panic: {what}"))
-                    .note("this file was not checked")
-                    .help("please report this as a bug with the file that triggers it"),
+                Diag::error(
+                    DiagKind::Internal,
+                    "internal error: aiguard panicked on this file",
+                )
+                .in_file(shown)
+                .note(format!("panic: {what}"))
+                .note("this file was not checked")
+                .help("please report this as a bug with the file that triggers it"),
             );
             return out;
         }
@@ -197,7 +201,9 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
 /// The diagnostic for a file that is not UTF-8, pointing at the first bad byte; the line is
 /// shown with invalid bytes replaced by `\u{FFFD}`.
 fn not_utf8(shown: &str, bytes: &[u8]) -> Diag {
-    let valid = std::str::from_utf8(bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
+    let valid = std::str::from_utf8(bytes)
+        .err()
+        .map_or(bytes.len(), |e| e.valid_up_to());
     let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
     let mut loc = Loc::at_offset(prefix, valid);
     let line_begin = prefix.rfind('\n').map_or(0, |p| p + 1);
@@ -206,7 +212,8 @@ fn not_utf8(shown: &str, bytes: &[u8]) -> Diag {
         .position(|&b| b == b'\n')
         .map_or(bytes.len(), |p| valid + p);
     let rest = String::from_utf8_lossy(&bytes[valid..line_end]);
-    let mut d = Diag::error(DiagKind::Input, format!("`{shown}` is not valid UTF-8")).in_file(shown);
+    let mut d =
+        Diag::error(DiagKind::Input, format!("`{shown}` is not valid UTF-8")).in_file(shown);
     if line_end - line_begin <= 4096 {
         // In the excerpt, the first bad byte is the first `\u{FFFD}`: 3 bytes.
         loc.range = valid..valid + '\u{FFFD}'.len_utf8();
@@ -218,7 +225,8 @@ fn not_utf8(shown: &str, bytes: &[u8]) -> Diag {
         d = d.label("invalid UTF-8 here");
     }
     d.primary = Some(loc);
-    d.note("this file was not checked").help("save the file as UTF-8")
+    d.note("this file was not checked")
+        .help("save the file as UTF-8")
 }
 
 /// What one parse+check produced, with every span already located.
@@ -268,7 +276,8 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         }
     }
     for p in &report.problems {
-        let mut d = Diag::error(DiagKind::Problem, p.message.clone()).at(shown, text, locate(p.span, text));
+        let mut d =
+            Diag::error(DiagKind::Problem, p.message.clone()).at(shown, text, locate(p.span, text));
         if let Some(h) = &p.help {
             d = d.help(h.clone());
         }
@@ -337,7 +346,11 @@ fn literal_ranges(tokens: proc_macro2::TokenStream, out: &mut Vec<std::ops::Rang
 fn locate(span: Span, text: &str) -> Loc {
     let range = span.byte_range();
     let start = span.start();
-    if start.line == 0 || range.start > text.len() || range.end > text.len() || range.start > range.end {
+    if start.line == 0
+        || range.start > text.len()
+        || range.end > text.len()
+        || range.start > range.end
+    {
         return Loc::at_offset(text, 0);
     }
     let s = crate::report::floor_char_boundary(text, range.start);
@@ -445,7 +458,15 @@ fn apply_suppressions(
 }
 
 /// Resolves one `mod name;` of `job` into a child job or a diagnostic at the declaration.
-fn child(cx: &Ctx<'_>, job: &Job, decl: &ModDecl, text: &str, shown: &str, loc: Loc, out: &mut Outcome) {
+fn child(
+    cx: &Ctx<'_>,
+    job: &Job,
+    decl: &ModDecl,
+    text: &str,
+    shown: &str,
+    loc: Loc,
+    out: &mut Outcome,
+) {
     let at = |d: Diag| d.at(shown, text, loc.clone());
     let (path, dir) = match workspace::resolve(&job.dir, decl) {
         Resolved::File { path, dir } => (path, dir),
@@ -484,15 +505,17 @@ fn child(cx: &Ctx<'_>, job: &Job, decl: &ModDecl, text: &str, shown: &str, loc: 
     let canonical = match std::fs::canonicalize(&path) {
         Ok(c) => c,
         Err(e) => {
-            out.diags.push(at(Diag::error(
-                DiagKind::Input,
-                format!(
-                    "could not read `{}`: {}",
-                    cx.ws.display(&path),
-                    workspace::io_message(&e)
-                ),
-            ))
-            .label(format!("module `{}` is declared here", decl.name)));
+            out.diags.push(
+                at(Diag::error(
+                    DiagKind::Input,
+                    format!(
+                        "could not read `{}`: {}",
+                        cx.ws.display(&path),
+                        workspace::io_message(&e)
+                    ),
+                ))
+                .label(format!("module `{}` is declared here", decl.name)),
+            );
             return;
         }
     };
@@ -527,7 +550,9 @@ fn child(cx: &Ctx<'_>, job: &Job, decl: &ModDecl, text: &str, shown: &str, loc: 
     out.children.push(Job {
         is_test: job.is_test
             || decl.is_test
-            || aiguard_lints::scope::is_test_path(path.strip_prefix(pkg_root).unwrap_or(Path::new(""))),
+            || aiguard_lints::scope::is_test_path(
+                path.strip_prefix(pkg_root).unwrap_or(Path::new("")),
+            ),
         path,
         canonical,
         pkg: job.pkg,

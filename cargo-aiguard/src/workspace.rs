@@ -83,7 +83,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The workspace from `cargo metadata`. A failure is one diagnostic.
-pub fn from_cargo(args: &CheckArgs, cwd: &Path) -> Result<Workspace, Diag> {
+pub fn from_cargo(args: &CheckArgs, cwd: &Path) -> Result<Workspace, Box<Diag>> {
     let mut cmd = MetadataCommand::new();
     cmd.no_deps();
     // `--no-deps` needs no network; say so, so cargo never tries.
@@ -92,7 +92,7 @@ pub fn from_cargo(args: &CheckArgs, cwd: &Path) -> Result<Workspace, Diag> {
         cmd.manifest_path(m);
     }
     cmd.current_dir(cwd);
-    let meta = cmd.exec().map_err(|e| metadata_error(&e))?;
+    let meta = cmd.exec().map_err(|e| Box::new(metadata_error(&e)))?;
     select(&meta, args, cwd)
 }
 
@@ -109,15 +109,22 @@ fn metadata_error(e: &cargo_metadata::Error) -> Diag {
                 .note(detail)
                 .help("run `cargo metadata --no-deps` to see the problem, or pass files or directories to check without cargo")
         }
-        other => Diag::error(DiagKind::Workspace, format!("could not run `cargo metadata`: {other}"))
-            .help("pass files or directories to check without cargo"),
+        other => Diag::error(
+            DiagKind::Workspace,
+            format!("could not run `cargo metadata`: {other}"),
+        )
+        .help("pass files or directories to check without cargo"),
     }
 }
 
 /// The manifest cargo would use from `cwd`: `--manifest-path`, else the nearest `Cargo.toml`.
 fn current_manifest(args: &CheckArgs, cwd: &Path) -> Option<PathBuf> {
     if let Some(m) = &args.manifest_path {
-        let m = if m.is_absolute() { m.clone() } else { cwd.join(m) };
+        let m = if m.is_absolute() {
+            m.clone()
+        } else {
+            cwd.join(m)
+        };
         return std::fs::canonicalize(&m).ok();
     }
     cwd.ancestors()
@@ -126,7 +133,7 @@ fn current_manifest(args: &CheckArgs, cwd: &Path) -> Option<PathBuf> {
         .and_then(|m| std::fs::canonicalize(m).ok())
 }
 
-fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Diag> {
+fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Box<Diag>> {
     let members: Vec<&cargo_metadata::Package> = meta.workspace_packages();
     let root = meta.workspace_root.clone().into_std_path_buf();
     let chosen: Vec<&cargo_metadata::Package> = if !args.packages.is_empty() {
@@ -145,10 +152,10 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Di
                     DiagKind::Workspace,
                     format!("package `{spec}` is not a member of the workspace"),
                 );
-                return Err(match closest {
+                return Err(Box::new(match closest {
                     Some((_, n)) => d.help(format!("a member with a similar name exists: `{n}`")),
                     None => d.help(format!("the members are: {}", names.join(", "))),
-                });
+                }));
             };
             out.push(*p);
         }
@@ -158,9 +165,9 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Di
     } else {
         let current = current_manifest(args, cwd);
         let root_manifest = std::fs::canonicalize(root.join("Cargo.toml")).ok();
-        let member = members.iter().find(|p| {
-            std::fs::canonicalize(p.manifest_path.as_std_path()).ok() == current
-        });
+        let member = members
+            .iter()
+            .find(|p| std::fs::canonicalize(p.manifest_path.as_std_path()).ok() == current);
         match member {
             Some(p) if current != root_manifest => vec![*p],
             _ if meta.workspace_default_members.is_available() => members
@@ -175,11 +182,15 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Di
     let mut packages = Vec::new();
     let mut roots = Vec::new();
     for p in chosen {
-        if excluded.contains(p.name.as_str()) || packages.iter().any(|q: &Package| q.name == p.name.as_str()) {
+        if excluded.contains(p.name.as_str())
+            || packages.iter().any(|q: &Package| q.name == p.name.as_str())
+        {
             continue;
         }
         let manifest = p.manifest_path.clone().into_std_path_buf();
-        let pkg_root = manifest.parent().map_or_else(|| root.clone(), Path::to_path_buf);
+        let pkg_root = manifest
+            .parent()
+            .map_or_else(|| root.clone(), Path::to_path_buf);
         let idx = packages.len();
         packages.push(Package {
             name: p.name.to_string(),
@@ -193,7 +204,8 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Di
                 .iter()
                 .any(|k| matches!(k, TargetKind::Test | TargetKind::Bench))
                 || aiguard_lints::scope::is_test_path(
-                    path.strip_prefix(&packages[idx].root).unwrap_or(Path::new("")),
+                    path.strip_prefix(&packages[idx].root)
+                        .unwrap_or(Path::new("")),
                 );
             roots.push(Root {
                 path,
@@ -215,11 +227,17 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Di
 /// PATHS mode: the given files, and the `.rs` files under the given directories (skipping
 /// `target/` and hidden directories). Walk errors (a symlink loop, a dangling link, an
 /// unreadable directory) become diagnostics.
-pub fn from_paths(paths: &[PathBuf], args: &CheckArgs, cwd: &Path, diags: &mut Vec<Diag>) -> Workspace {
+pub fn from_paths(
+    paths: &[PathBuf],
+    args: &CheckArgs,
+    cwd: &Path,
+    diags: &mut Vec<Diag>,
+) -> Workspace {
     let root = match &args.manifest_path {
         Some(m) => {
             let m = cwd.join(m);
-            m.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+            m.parent()
+                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
         }
         None => cwd.to_path_buf(),
     };
@@ -236,8 +254,11 @@ pub fn from_paths(paths: &[PathBuf], args: &CheckArgs, cwd: &Path, diags: &mut V
                 follow_mods: false,
             }),
             Err(e) => diags.push(
-                Diag::error(DiagKind::Workspace, format!("could not read `{shown}`: {}", io_message(&e)))
-                    .in_file(shown),
+                Diag::error(
+                    DiagKind::Workspace,
+                    format!("could not read `{shown}`: {}", io_message(&e)),
+                )
+                .in_file(shown),
             ),
         }
     }
@@ -304,9 +325,15 @@ fn walk_error(e: &walkdir::Error, cwd: &Path) -> Diag {
     } else if let Some(io) = e.io_error() {
         let what = shown.as_deref().unwrap_or("a directory");
         if io.kind() == std::io::ErrorKind::NotFound {
-            Diag::error(DiagKind::Input, format!("`{what}` is a dangling symbolic link"))
+            Diag::error(
+                DiagKind::Input,
+                format!("`{what}` is a dangling symbolic link"),
+            )
         } else {
-            Diag::error(DiagKind::Input, format!("could not read `{what}`: {}", io_message(io)))
+            Diag::error(
+                DiagKind::Input,
+                format!("could not read `{what}`: {}", io_message(io)),
+            )
         }
     } else {
         Diag::error(DiagKind::Input, format!("could not walk a directory: {e}"))
@@ -352,7 +379,12 @@ pub fn mod_decls(file: &syn::File) -> Vec<ModDecl> {
     out
 }
 
-fn collect(items: &[syn::Item], inline: &mut Vec<(String, String)>, test: bool, out: &mut Vec<ModDecl>) {
+fn collect(
+    items: &[syn::Item],
+    inline: &mut Vec<(String, String)>,
+    test: bool,
+    out: &mut Vec<ModDecl>,
+) {
     for item in items {
         let syn::Item::Mod(m) = item else { continue };
         let name = unraw(&m.ident);
@@ -378,7 +410,8 @@ fn collect(items: &[syn::Item], inline: &mut Vec<(String, String)>, test: bool, 
 
 fn unraw(ident: &syn::Ident) -> String {
     let s = ident.to_string();
-    s.strip_prefix("r#").map_or_else(|| s.clone(), str::to_string)
+    s.strip_prefix("r#")
+        .map_or_else(|| s.clone(), str::to_string)
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
@@ -422,7 +455,10 @@ impl ModDir {
 /// The outcome of resolving one declaration.
 #[derive(Debug)]
 pub enum Resolved {
-    File { path: PathBuf, dir: ModDir },
+    File {
+        path: PathBuf,
+        dir: ModDir,
+    },
     /// No candidate exists (`mod foo;`: `foo.rs` and `foo/mod.rs`; `#[path]`: that file).
     Missing(Vec<PathBuf>),
     /// Both `foo.rs` and `foo/mod.rs` exist.
@@ -463,7 +499,10 @@ pub fn resolve(owner: &ModDir, decl: &ModDecl) -> Resolved {
         },
         (false, true) => {
             let d = ModDir::owned(&nested);
-            Resolved::File { path: nested, dir: d }
+            Resolved::File {
+                path: nested,
+                dir: d,
+            }
         }
         (true, true) => Resolved::Ambiguous(flat, nested),
         (false, false) => Resolved::Missing(vec![flat, nested]),

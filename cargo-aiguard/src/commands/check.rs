@@ -1,5 +1,6 @@
 //! `cargo aiguard [check] [PATHS..]`: find the files, load the config, scan, report.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -16,14 +17,18 @@ use crate::{Fatal, write_or_pipe};
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Fatal> {
     let started = Instant::now();
-    let cwd = std::env::current_dir()
-        .map_err(|e| Fatal(format!("could not read the current directory: {}", workspace::io_message(&e))))?;
+    let cwd = std::env::current_dir().map_err(|e| {
+        Fatal(format!(
+            "could not read the current directory: {}",
+            workspace::io_message(&e)
+        ))
+    })?;
     let mut diags = Vec::new();
     let ws = if args.paths.is_empty() {
         match workspace::from_cargo(args, &cwd) {
             Ok(ws) => Some(ws),
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 None
             }
         }
@@ -60,7 +65,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Fatal> {
     write_or_pipe(printer.write_all(&mut out, &diags))?;
     write_or_pipe(out.flush())?;
 
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     let incomplete = diags.iter().any(|d| d.kind.is_incomplete());
     let status = if incomplete {
@@ -111,23 +119,30 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// `aiguard: 1 error, 2 warnings; 3 AI items, 40 of 1200 lines AI-generated; 12 files checked in 0.05s`
-fn summary(errors: usize, warnings: usize, t: &Totals, elapsed: Duration, incomplete: bool) -> String {
+fn summary(
+    errors: usize,
+    warnings: usize,
+    t: &Totals,
+    elapsed: Duration,
+    incomplete: bool,
+) -> String {
     let mut s = format!(
         "aiguard: {}, {}",
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings")
     );
     if t.suppressed > 0 {
-        s.push_str(&format!(" ({} suppressed)", t.suppressed));
+        let _ = write!(s, " ({} suppressed)", t.suppressed);
     }
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "; {}, {} of {} AI-generated; {} checked in {:.2}s",
         plural(t.ai_items, "AI item", "AI items"),
         t.ai_lines,
         plural(t.lines, "line", "lines"),
         plural(t.files_checked, "file", "files"),
         elapsed.as_secs_f64()
-    ));
+    );
     if incomplete {
         s.push_str("; could not check everything");
     }

@@ -14,7 +14,10 @@ pub fn run(name: &str) -> Result<ExitStatus, Fatal> {
             None => "run `cargo aiguard rules` to list the rules".to_string(),
         };
         let mut err = std::io::stderr().lock();
-        write_or_pipe(writeln!(err, "error: unknown rule `{name}`\n  = help: {help}"))?;
+        write_or_pipe(writeln!(
+            err,
+            "error: unknown rule `{name}`\n  = help: {help}"
+        ))?;
         return Ok(ExitStatus::Incomplete);
     };
     let m = rule.meta();

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use aiguard_lints::rule::HasMeta;
 use aiguard_lints::{Level, RuleMeta, registry};
 
 use crate::cli::RulesFormat;
@@ -10,7 +11,7 @@ use crate::exit::ExitStatus;
 use crate::{Fatal, write_or_pipe};
 
 pub fn run(format: RulesFormat) -> Result<ExitStatus, Fatal> {
-    let mut rules: Vec<&RuleMeta> = registry::all().map(|r| r.meta()).collect();
+    let mut rules: Vec<&RuleMeta> = registry::all().map(HasMeta::meta).collect();
     rules.sort_by_key(|m| (m.family, m.name));
     let text = match format {
         RulesFormat::Table => table(&rules),
@@ -82,7 +83,8 @@ fn json(rules: &[&RuleMeta]) -> Result<String, Fatal> {
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&list).map_err(|e| Fatal(format!("could not write JSON: {e}")))?;
+    let mut s = serde_json::to_string_pretty(&list)
+        .map_err(|e| Fatal(format!("could not write JSON: {e}")))?;
     s.push('\n');
     Ok(s)
 }

@@ -39,8 +39,11 @@ pub fn render(renderer: &Renderer, d: &Diag) -> String {
                 .path(file.as_str())
                 .annotation(primary_ann);
             for (loc, text) in &d.labels {
-                snippet = snippet
-                    .annotation(AnnotationKind::Context.span(ex.local(&loc.range)).label(text.as_str()));
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(ex.local(&loc.range))
+                        .label(text.as_str()),
+                );
             }
             group = group.element(snippet);
         }

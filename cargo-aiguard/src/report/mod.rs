@@ -128,7 +128,10 @@ impl Excerpt {
     /// `range` (file offsets) as offsets into the excerpt, clamped.
     pub fn local(&self, range: &Range<usize>) -> Range<usize> {
         let start = range.start.saturating_sub(self.offset).min(self.text.len());
-        let end = range.end.saturating_sub(self.offset).clamp(start, self.text.len());
+        let end = range
+            .end
+            .saturating_sub(self.offset)
+            .clamp(start, self.text.len());
         start..end
     }
 }
@@ -228,7 +231,14 @@ impl Diag {
             _ => 2,
         };
         let (line, col) = self.primary.as_ref().map_or((0, 0), |l| (l.line, l.col));
-        (rank, self.file.as_deref(), line, col, self.rule, &self.message)
+        (
+            rank,
+            self.file.as_deref(),
+            line,
+            col,
+            self.rule,
+            &self.message,
+        )
     }
 }
 

@@ -1,5 +1,7 @@
 //! `file:line:col: level[rule]: message`, one diagnostic a line.
 
+use std::fmt::Write;
+
 use super::Diag;
 
 /// One diagnostic as one line (no newline).
@@ -8,13 +10,13 @@ pub fn render(d: &Diag) -> String {
     if let Some(file) = &d.file {
         s.push_str(file);
         if let Some(loc) = &d.primary {
-            s.push_str(&format!(":{}:{}", loc.line, loc.col));
+            let _ = write!(s, ":{}:{}", loc.line, loc.col);
         }
         s.push_str(": ");
     }
     s.push_str(d.severity.as_str());
     if let Some(rule) = d.rule {
-        s.push_str(&format!("[{rule}]"));
+        let _ = write!(s, "[{rule}]");
     }
     s.push_str(": ");
     // One line per diagnostic, whatever the message holds.
