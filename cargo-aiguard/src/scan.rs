@@ -14,7 +14,8 @@ use globset::GlobSet;
 use proc_macro2::Span;
 use rayon::prelude::*;
 
-use crate::report::{Diag, DiagKind, Loc, Severity};
+use crate::parse::Failure;
+use crate::report::{Diag, DiagKind, Loc, Severity, floor_char_boundary};
 use crate::workspace::{self, ModDecl, ModDir, Resolved, Workspace};
 
 /// Stack size of the scan threads: deep nesting in generated code must not overflow.
@@ -250,34 +251,50 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         ai_ranges: Vec::new(),
         literal_ranges: Vec::new(),
     };
-    let file = match syn::parse_file(text) {
-        Ok(f) => f,
-        Err(e) => {
-            for err in e {
-                let loc = locate(err.span(), text);
-                let mut message = err.to_string();
-                if message == LEX_ERROR {
-                    message = lex_error_message(&text[loc.range.start..]);
-                }
-                a.diags.push(
-                    Diag::error(DiagKind::Input, message)
-                        .at(shown, text, loc)
-                        .note("this file was not checked"),
-                );
+    let parsed = match crate::parse::parse(text) {
+        Ok(p) => p,
+        Err((failure, base)) => {
+            let (loc, message, help) = match failure {
+                Failure::Syntax(span, message) => (locate(span, text, base), message, None),
+                Failure::TooDeep(span) => (
+                    locate(span, text, base),
+                    "file nested too deeply to parse".to_string(),
+                    Some(format!(
+                        "aiguard parses files nested up to about {} levels; split this code",
+                        crate::parse::MAX_NESTING
+                    )),
+                ),
+            };
+            let mut d = Diag::error(DiagKind::Input, message)
+                .at(shown, text, loc)
+                .note("this file was not checked");
+            if let Some(h) = help {
+                d = d.help(h);
             }
+            a.diags.push(d);
             return a;
         }
     };
+    let base = parsed.base;
+    let file = parsed.file;
+    a.literal_ranges = parsed
+        .aiguard_literals
+        .into_iter()
+        .map(|r| r.start + base..r.end + base)
+        .collect();
     a.parsed = true;
     let report = aiguard_lints::check_file(&file, fcx, config);
     for f in &report.findings {
-        if let Some(d) = finding_diag(f, text, shown) {
+        if let Some(d) = finding_diag(f, text, shown, base) {
             a.diags.push(d);
         }
     }
     for p in &report.problems {
-        let mut d =
-            Diag::error(DiagKind::Problem, p.message.clone()).at(shown, text, locate(p.span, text));
+        let mut d = Diag::error(DiagKind::Problem, p.message.clone()).at(
+            shown,
+            text,
+            locate(p.span, text, base),
+        );
         if let Some(h) = &p.help {
             d = d.help(h.clone());
         }
@@ -290,16 +307,11 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         .filter(|i| i.kind != "file")
         .map(|i| (i.span.start().line, i.span.end().line))
         .collect();
-    if text.contains("aiguard:")
-        && let Ok(tokens) = text.parse::<proc_macro2::TokenStream>()
-    {
-        literal_ranges(tokens, &mut a.literal_ranges);
-    }
     if follow_mods {
         a.decls = workspace::mod_decls(&file)
             .into_iter()
             .map(|d| {
-                let loc = locate(d.span, text);
+                let loc = locate(d.span, text, base);
                 (d, loc)
             })
             .collect();
@@ -307,62 +319,24 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
     a
 }
 
-/// proc-macro2's message for any tokenizer error; its span points at the culprit.
-const LEX_ERROR: &str = "cannot parse string into token stream";
-
-/// A rustc-like message for a tokenizer error, from the text where it points.
-fn lex_error_message(at: &str) -> String {
-    let first = at.chars().next();
-    let is_str = at.starts_with('"')
-        || ["b\"", "r\"", "r#", "br\"", "br#", "c\"", "cr\"", "cr#"]
-            .iter()
-            .any(|p| at.starts_with(p));
-    match first {
-        _ if is_str => "unterminated string literal".to_string(),
-        _ if at.starts_with("/*") => "unterminated block comment".to_string(),
-        Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`"),
-        Some(c @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{c}`"),
-        Some('\'') => "unterminated character literal".to_string(),
-        Some(c) => format!("unknown start of token `{}`", c.escape_debug()),
-        None => "unexpected end of file".to_string(),
-    }
-}
-
-/// Byte ranges of the literals in `tokens` whose text mentions `aiguard:`.
-fn literal_ranges(tokens: proc_macro2::TokenStream, out: &mut Vec<std::ops::Range<usize>>) {
-    for tt in tokens {
-        match tt {
-            proc_macro2::TokenTree::Group(g) => literal_ranges(g.stream(), out),
-            proc_macro2::TokenTree::Literal(l) if l.to_string().contains("aiguard:") => {
-                out.push(l.span().byte_range());
-            }
-            _ => {}
-        }
-    }
-}
-
-/// A span of the file being checked as a plain location. Spans the engine made up
+/// A span of the file being checked as a plain location; `base` is where the parsed text
+/// starts in the file (after a byte-order mark or shebang). Spans the engine made up
 /// (`Span::call_site()`) or that point outside the text land on the file's start.
-fn locate(span: Span, text: &str) -> Loc {
+fn locate(span: Span, text: &str, base: usize) -> Loc {
     let range = span.byte_range();
     let start = span.start();
-    if start.line == 0
-        || range.start > text.len()
-        || range.end > text.len()
-        || range.start > range.end
-    {
+    let (s, e) = (range.start + base, range.end + base);
+    if start.line == 0 || e > text.len() || s > e {
         return Loc::at_offset(text, 0);
     }
-    let s = crate::report::floor_char_boundary(text, range.start);
-    let e = crate::report::floor_char_boundary(text, range.end);
     Loc {
-        range: s..e,
+        range: floor_char_boundary(text, s)..floor_char_boundary(text, e),
         line: start.line,
         col: start.column + 1,
     }
 }
 
-fn finding_diag(f: &Finding, text: &str, shown: &str) -> Option<Diag> {
+fn finding_diag(f: &Finding, text: &str, shown: &str, base: usize) -> Option<Diag> {
     let severity = match f.level {
         Level::Deny => Severity::Error,
         Level::Warn => Severity::Warning,
@@ -371,11 +345,11 @@ fn finding_diag(f: &Finding, text: &str, shown: &str) -> Option<Diag> {
     let mut d = Diag::new(DiagKind::Finding, severity, f.message.clone());
     d.rule = Some(f.rule.name);
     d.file = Some(shown.to_string());
-    d.primary = Some(locate(f.span, text));
+    d.primary = Some(locate(f.span, text, base));
     d.labels = f
         .labels
         .iter()
-        .map(|l| (locate(l.span, text), l.text.clone()))
+        .map(|l| (locate(l.span, text, base), l.text.clone()))
         .collect();
     d = d.with_excerpt_from(text);
     if let Some(ai) = &f.ai {
