@@ -250,6 +250,25 @@ fn exit_codes_and_flags() {
 }
 
 #[test]
+fn ai_paths_globs() {
+    let dir = krate(&[
+        ("aiguard.toml", "[ai]\npaths = [\"src/gen/*.rs\"]\n"),
+        ("src/lib.rs", "mod gen;\npub fn h(v: Option<u8>) -> u8 { v.unwrap() }\n"),
+        ("src/gen/mod.rs", "mod api;\nmod deeper;\n"),
+        ("src/gen/api.rs", "pub fn get(v: Option<u8>) -> u8 { v.unwrap() }\n"),
+        ("src/gen/deeper/mod.rs", "pub fn d(v: Option<u8>) -> u8 { v.unwrap() }\n"),
+    ]);
+    let r = run(dir.path(), &["--color", "never"]);
+    // `*` does not cross `/`: src/gen/deeper/mod.rs is not AI code (and human code allows unwrap)
+    r.code(0)
+        .has(" --> src/gen/api.rs:1:37\n")
+        .has("= note: in AI-generated item `gen::api`")
+        .lacks("deeper")
+        .lacks("src/lib.rs");
+    r.err_has("2 AI items");
+}
+
+#[test]
 fn invocation_forms() {
     let dir = small_crate();
     let as_cargo = run(dir.path(), &["--message-format", "short", "-q"]);
