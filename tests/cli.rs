@@ -253,10 +253,19 @@ fn exit_codes_and_flags() {
 fn ai_paths_globs() {
     let dir = krate(&[
         ("aiguard.toml", "[ai]\npaths = [\"src/gen/*.rs\"]\n"),
-        ("src/lib.rs", "mod gen;\npub fn h(v: Option<u8>) -> u8 { v.unwrap() }\n"),
+        (
+            "src/lib.rs",
+            "mod gen;\npub fn h(v: Option<u8>) -> u8 { v.unwrap() }\n",
+        ),
         ("src/gen/mod.rs", "mod api;\nmod deeper;\n"),
-        ("src/gen/api.rs", "pub fn get(v: Option<u8>) -> u8 { v.unwrap() }\n"),
-        ("src/gen/deeper/mod.rs", "pub fn d(v: Option<u8>) -> u8 { v.unwrap() }\n"),
+        (
+            "src/gen/api.rs",
+            "pub fn get(v: Option<u8>) -> u8 { v.unwrap() }\n",
+        ),
+        (
+            "src/gen/deeper/mod.rs",
+            "pub fn d(v: Option<u8>) -> u8 { v.unwrap() }\n",
+        ),
     ]);
     let r = run(dir.path(), &["--color", "never"]);
     // `*` does not cross `/`: src/gen/deeper/mod.rs is not AI code (and human code allows unwrap)
