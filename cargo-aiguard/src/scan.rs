@@ -150,6 +150,7 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         is_test: job.is_test,
         ai_file: pkg.ai_globs.is_match(rel_to_root)
             || aiguard_lints::ai::file_has_ai_comment(&text),
+        is_build_script: job.path.file_name().is_some_and(|n| n == "build.rs"),
     };
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         analyze(&text, &shown, &fcx, &pkg.config, job.follow_mods)
