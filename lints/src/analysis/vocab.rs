@@ -38,6 +38,11 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "len", "count", "size", "kind", "type", "name", "id", "index", "idx", "field", "prompt",
     "hint", "label", "path", "file", "url", "max", "min", "length", "header", "param", "env",
     "var", "policy", "rules", "regex", "pattern", "placeholder", "format", "expiry", "ttl",
+    // about a secret, not the secret: messages, locations, settings, holders
+    "msg", "message", "error", "err", "text", "desc", "description", "endpoint", "uri", "dir",
+    "prefix", "suffix", "scheme", "mode", "status", "store", "provider", "manager", "source",
+    "required", "enabled", "expired", "expires", "expiration", "lifetime", "timeout",
+    "duration", "version", "algorithm", "alg", "strength",
 ];
 
 /// Prefixes of check-named functions (matched at a word boundary).
@@ -110,6 +115,63 @@ const REDACTION_WORDS: &[&str] = &[
     "redact", "redacted", "mask", "masked", "obfuscate", "obfuscated", "fingerprint", "censor",
     "hide", "hidden", "len", "length", "is_empty", "is_some", "is_none",
 ];
+
+/// Secret words that name lexer tokens and one-time codes as often as credentials: an
+/// identifier secret-named only through these is weak evidence (hardcoded_secret).
+const WEAK_SECRET_WORDS: &[&str] = &["token", "otp"];
+
+/// Words of literal values that stand for "fill this in" rather than a real secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "redacted", "placeholder", "replace", "example", "dummy", "fake", "mock", "sample", "todo",
+    "fixme", "xxx", "xxxx", "insert", "your", "none", "null", "nil", "undefined", "unset",
+    "empty", "hidden", "masked",
+];
+
+/// First words of functions that look a secret up by key rather than take its value
+/// (`get_secret("db")`, `load_token(path)`).
+const LOOKUP_VERBS: &[&str] = &[
+    "get", "read", "fetch", "load", "lookup", "find", "remove", "delete", "del", "has",
+    "contains", "take", "require", "expect", "parse", "resolve", "retrieve", "query", "clear",
+    "revoke", "invalidate", "unset", "is", "env",
+];
+
+/// Words that make `token` a credential rather than a lexer token (`access_token`).
+const CREDENTIAL_TOKEN_QUALIFIERS: &[&str] =
+    &["access", "refresh", "auth", "api", "bearer", "id", "csrf", "session", "github", "oauth"];
+
+/// Words that, before a trailing `code`, make it a one-time code (`reset_code`).
+const SHORT_CODE_QUALIFIERS: &[&str] = &[
+    "reset", "verification", "verify", "confirm", "confirmation", "auth", "login", "mfa",
+    "twofa", "activation", "recovery", "backup", "invite", "invitation", "magic", "sms", "email",
+];
+
+/// HTTP headers whose value is a credential, besides secret-named ones (`x-api-key`).
+const AUTH_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+/// Words naming one-time values that must be unique per use (insecure_random).
+const ONE_TIME_WORDS: &[&str] = &["nonce", "iv", "salt"];
+
+/// Words naming session identifiers and CSRF tokens (insecure_random).
+const SESSION_WORDS: &[&str] = &["session", "sid", "csrf", "xsrf", "sessionid"];
+
+/// Words naming short human-typed codes: inherently low-entropy (insecure_random).
+const SHORT_CODE_WORDS: &[&str] = &["otp", "pin", "totp", "hotp"];
+
+/// What kind of random material an identifier names (insecure_random): each kind tolerates
+/// different sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Material {
+    /// A credential: `token`, `api_key`, `secret`, `password`.
+    Secret,
+    /// A per-message value: `nonce`, `iv`, `salt`.
+    OneTime,
+    /// A session id or CSRF token.
+    Session,
+    /// A key of any kind (`key`, `hmac_key`, `cache_key`): crypto only when it comes from an RNG.
+    Key,
+    /// A short code a human types: `otp`, `pin`, `reset_code`.
+    ShortCode,
+}
 
 /// The vocabulary in force: built-ins plus config extensions.
 #[derive(Clone, Debug, Default)]
@@ -322,6 +384,106 @@ impl Vocab {
         };
         CHECK_FN_PREFIXES.iter().any(|p| matches(p))
             || self.check_fn_prefixes.iter().any(|p| matches(p))
+    }
+
+    /// Secret-named only through a word that is just as often a lexer token or a one-time
+    /// code (`token`, `next_token`, `otp`): the value must look random to count as a secret.
+    pub fn is_weak_secret_name(&self, ident: &str) -> bool {
+        if !self.is_secret_name(ident) {
+            return false;
+        }
+        let words = split_words(ident);
+        let strong: Vec<String> = words
+            .iter()
+            .filter(|w| !WEAK_SECRET_WORDS.iter().any(|t| word_is(w, t)))
+            .cloned()
+            .collect();
+        let weak_present = strong.len() < words.len();
+        weak_present && !self.contains_secret_word(&strong) && {
+            // `auth_token`, `access_token`, `bearer_token` are credentials, not lexer tokens.
+            let joined = words.join("_");
+            !SECRET_PAIRS.iter().any(|p| joined.contains(p))
+                && !words
+                    .iter()
+                    .any(|w| CREDENTIAL_TOKEN_QUALIFIERS.contains(&w.as_str()))
+        }
+    }
+
+    /// A literal that stands for "fill this in", not a real secret: `<redacted>`, `***`,
+    /// `xxx`, `${API_KEY}`, `{{token}}`, `%PASSWORD%`, `your-api-key-here`, `REPLACE_ME`.
+    pub fn is_placeholder_value(&self, value: &str) -> bool {
+        let t = value.trim();
+        if t.is_empty() {
+            return true;
+        }
+        let mask = t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '•' | '?' | '0'));
+        let wrapped = [("<", ">"), ("{", "}"), ("${", "}"), ("[", "]"), ("%", "%"), ("$(", ")")]
+            .iter()
+            .any(|(a, b)| t.len() > a.len() + b.len() && t.starts_with(a) && t.ends_with(b))
+            || t.starts_with('$')
+            || t.contains("{{")
+            || t.contains("${");
+        let lower = t.to_lowercase();
+        let words = split_words(t);
+        mask || wrapped
+            || lower.starts_with("your")
+            || words
+                .iter()
+                .any(|w| PLACEHOLDER_WORDS.iter().any(|p| w == p || (w.len() > 2 && w.chars().all(|c| c == 'x'))))
+    }
+
+    /// A function that looks a secret up by key or tests for it (`get_secret`, `read_token`,
+    /// `has_password`), so its literal argument is a key, not the secret.
+    pub fn is_lookup_fn(&self, name: &str) -> bool {
+        let words = split_words(name);
+        let Some(first) = words.first() else {
+            return false;
+        };
+        LOOKUP_VERBS.iter().any(|v| first == v)
+            || words.last().is_some_and(|l| l == "env" || l == "var")
+    }
+
+    /// An HTTP header whose value is a credential: `Authorization`, `Proxy-Authorization`,
+    /// `Cookie`, or a secret-named one (`x-api-key`, `X-Auth-Token`).
+    pub fn is_auth_header_name(&self, name: &str) -> bool {
+        let lower = name.to_lowercase().replace('_', "-");
+        AUTH_HEADERS.iter().any(|h| lower == *h) || self.is_secret_name(name)
+    }
+
+    /// The kind of random material an identifier names, if any (insecure_random):
+    /// `api_token` → Secret, `nonce` → OneTime, `session_id` → Session, `key` → Key,
+    /// `reset_code` → ShortCode; `user_id`, `seed`, `key_len` → none.
+    pub fn material_kind(&self, ident: &str) -> Option<Material> {
+        let words = split_words(ident);
+        if words.is_empty() {
+            return None;
+        }
+        let has = |list: &[&str]| words.iter().any(|w| list.iter().any(|t| word_is(w, t)));
+        let last = words.last().map(String::as_str).unwrap_or_default();
+        // `session_id`/`reset_code` name the value even though `id`/`code` trail.
+        let trailing_ok = !self.has_trailing_non_secret(&words) || last == "id" || last == "code";
+        if !trailing_ok {
+            return None;
+        }
+        if has(SHORT_CODE_WORDS) || (last == "code" && has(SHORT_CODE_QUALIFIERS)) {
+            return Some(Material::ShortCode);
+        }
+        if has(ONE_TIME_WORDS) {
+            return Some(Material::OneTime);
+        }
+        if has(SESSION_WORDS) {
+            return Some(Material::Session);
+        }
+        if last == "id" {
+            return None;
+        }
+        if self.is_secret_name(ident) {
+            return Some(Material::Secret);
+        }
+        if words.iter().any(|w| word_is(w, "key")) {
+            return Some(Material::Key);
+        }
+        None
     }
 
     /// Whether a fn named `name` is an allow-listed sanitizer (matched on the last path

@@ -1,3 +1,5 @@
 //! The `crypto` family.
 
-rules! {}
+rules! {
+    weak_hash::WeakHash,
+}

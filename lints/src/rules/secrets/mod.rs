@@ -1,3 +1,5 @@
 //! The `secrets` family.
 
-rules! {}
+rules! {
+    hardcoded_secret::HardcodedSecret,
+}
