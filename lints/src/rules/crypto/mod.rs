@@ -2,4 +2,5 @@
 
 rules! {
     weak_hash::WeakHash,
+    non_constant_time_compare::NonConstantTimeCompare,
 }
