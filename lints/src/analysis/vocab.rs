@@ -90,9 +90,15 @@ const CRYPTO_MATERIAL_WORDS: &[&str] = &[
 
 /// Words naming values compared as proofs of authenticity (non_constant_time_compare),
 /// besides the secret words.
-const DIGEST_WORDS: &[&str] = &[
-    "signature", "sig", "hmac", "mac", "digest", "hash", "checksum", "tag",
-];
+/// `tag` alone names serde/DER/HTML tags far more often than MAC tags; see `DIGEST_PAIRS`.
+const DIGEST_WORDS: &[&str] = &["signature", "sig", "hmac", "mac", "digest", "hash", "checksum"];
+
+/// Digest words that need a qualifier: `auth_tag`, `mac_tag` (AEAD and MAC tags).
+const DIGEST_PAIRS: &[&str] = &["auth_tag", "mac_tag", "aead_tag", "gcm_tag", "expected_tag"];
+
+/// Digest words that rarely mean anything else (not `hash`: hash tables; not `mac`: MAC
+/// addresses; not `sig`: signals, significands; not `checksum`: CRCs).
+const STRONG_DIGEST_WORDS: &[&str] = &["signature", "hmac", "digest"];
 
 /// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
 const URL_WORDS: &[&str] = &["url", "uri", "endpoint", "base", "href", "webhook", "callback"];
@@ -136,8 +142,10 @@ const LOOKUP_VERBS: &[&str] = &[
 ];
 
 /// Words that make `token` a credential rather than a lexer token (`access_token`).
-const CREDENTIAL_TOKEN_QUALIFIERS: &[&str] =
-    &["access", "refresh", "auth", "api", "bearer", "id", "csrf", "session", "github", "oauth"];
+const CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
+    "access", "refresh", "auth", "api", "bearer", "id", "csrf", "session", "github", "oauth",
+    "expected",
+];
 
 /// Words that, before a trailing `code`, make it a one-time code (`reset_code`).
 const SHORT_CODE_QUALIFIERS: &[&str] = &[
@@ -325,7 +333,21 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+            && (words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+                || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
+    }
+
+    /// Digest-named with little doubt: a secret name other than a bare `token`, or a
+    /// `signature`/`hmac`/`digest`/`auth_tag` name. Used where no check-named function
+    /// vouches for the meaning (non_constant_time_compare outside `verify_*` fns).
+    pub fn is_strong_digest_name(&self, ident: &str) -> bool {
+        if self.is_secret_name(ident) {
+            return !self.is_weak_secret_name(ident);
+        }
+        let words = split_words(ident);
+        !self.has_trailing_non_secret(&words)
+            && (words.iter().any(|w| STRONG_DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+                || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
     }
 
     /// Password-named: `password`, `passwd`, `pwd`, `passphrase` (password_fast_hash), with

@@ -190,9 +190,19 @@ fn check_comparison(cx: &mut Cx<'_>, cmp: &Comparison<'_>) {
     if is_sentinel(cmp.left, vocab) || is_sentinel(cmp.right, vocab) {
         return;
     }
+    // A check-named fn vouches for `token`, `hash`, `mac`; elsewhere only unambiguous
+    // names count (`hash` is a hash-table hash, `token` a lexer token, as often as not).
+    let in_check = cx.in_check_fn();
+    let named = |n: &String| {
+        if in_check {
+            vocab.is_digest_name(n)
+        } else {
+            vocab.is_strong_digest_name(n)
+        }
+    };
     let secret = [cmp.left, cmp.right]
         .into_iter()
-        .find_map(|e| paths::expr_name(e).filter(|n| vocab.is_digest_name(n)).map(|n| (e, n)));
+        .find_map(|e| paths::expr_name(e).filter(named).map(|n| (e, n)));
     let Some((operand, name)) = secret else {
         return;
     };
@@ -225,7 +235,12 @@ fn is_sentinel(expr: &syn::Expr, vocab: &Vocab) -> bool {
                 is_sentinel(&c.args[0], vocab)
             }
             syn::Expr::Path(p) => {
-                is_variant_path(&p.path) || paths::segments(&p.path).ends_with(&["Default".into(), "default".into()])
+                let segs = paths::segments(&p.path);
+                let ctor = segs.len() >= 2
+                    && matches!(segs.last().map(String::as_str), Some("from" | "new"))
+                    && c.args.len() == 1
+                    && is_sentinel(&c.args[0], vocab);
+                ctor || is_variant_path(&p.path) || paths::ends_with(&segs, &["Default", "default"])
             }
             _ => false,
         },

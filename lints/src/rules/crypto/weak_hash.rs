@@ -241,6 +241,12 @@ fn weak_segment(segs: &[String]) -> Option<(usize, &'static str)> {
                 s,
                 "Md5" | "Md4" | "Md2" | "Sha1" | "Md5Core" | "Sha1Core" | "md5" | "md4" | "md2" | "sha1" | "sha1_smol"
             ) {
+                // `sha1::OUTPUT_LEN`, `md5::BLOCK_SIZE`: a size constant hashes nothing.
+                let last = &segs[n - 1];
+                let size_const = last.contains("LEN") || last.contains("SIZE");
+                if size_const {
+                    return None;
+                }
                 return algo_of(s).map(|a| (i, a));
             }
             continue;
