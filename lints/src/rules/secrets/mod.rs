@@ -2,4 +2,5 @@
 
 rules! {
     hardcoded_secret::HardcodedSecret,
+    secret_fallback::SecretFallback,
 }
