@@ -3,4 +3,5 @@
 rules! {
     hardcoded_secret::HardcodedSecret,
     secret_fallback::SecretFallback,
+    secret_in_log::SecretInLog,
 }
