@@ -156,6 +156,9 @@ const SHORT_CODE_QUALIFIERS: &[&str] = &[
 /// HTTP headers whose value is a credential, besides secret-named ones (`x-api-key`).
 const AUTH_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
+/// Words naming a value derived from a password rather than the password (password_fast_hash).
+const DERIVED_WORDS: &[&str] = &["hashed", "encrypted", "salted", "salt", "stored"];
+
 /// Words naming one-time values that must be unique per use (insecure_random).
 const ONE_TIME_WORDS: &[&str] = &["nonce", "iv", "salt"];
 
@@ -359,6 +362,16 @@ impl Vocab {
                 ["password", "passwd", "pwd", "passphrase", "pass", "pw"]
                     .iter()
                     .any(|t| word_is(w, t))
+            })
+    }
+
+    /// Password-named and naming the password itself, not something derived from it
+    /// (`password`, `new_pw`; not `password_hash`, `hashed_password`, `password_digest`).
+    pub fn is_plain_password_name(&self, ident: &str) -> bool {
+        self.is_password_name(ident)
+            && !split_words(ident).iter().any(|w| {
+                DIGEST_WORDS.iter().any(|d| word_is(w, d))
+                    || DERIVED_WORDS.contains(&w.as_str())
             })
     }
 

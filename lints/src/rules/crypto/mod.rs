@@ -2,5 +2,6 @@
 
 rules! {
     weak_hash::WeakHash,
+    password_fast_hash::PasswordFastHash,
     non_constant_time_compare::NonConstantTimeCompare,
 }
