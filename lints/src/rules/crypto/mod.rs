@@ -3,5 +3,6 @@
 rules! {
     weak_hash::WeakHash,
     password_fast_hash::PasswordFastHash,
+    insecure_random::InsecureRandom,
     non_constant_time_compare::NonConstantTimeCompare,
 }
