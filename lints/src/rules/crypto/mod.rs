@@ -4,5 +4,6 @@ rules! {
     weak_hash::WeakHash,
     password_fast_hash::PasswordFastHash,
     insecure_random::InsecureRandom,
+    static_nonce::StaticNonce,
     non_constant_time_compare::NonConstantTimeCompare,
 }
