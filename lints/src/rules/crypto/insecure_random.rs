@@ -220,9 +220,14 @@ fn other_targets(
 
 /// Whether a target named `name` must not come from `source`.
 fn targets(vocab: &Vocab, name: &str, source: Source) -> bool {
+    let rng = matches!(source, Source::Prng | Source::LowEntropy);
     match vocab.material_kind(name) {
+        // A bare `token` from a counter or the clock is an event or lexer token (`mio::Token`).
+        Some(Material::Secret) if vocab.is_weak_secret_name(name) => rng,
         Some(Material::Secret | Material::Session) => true,
-        Some(Material::OneTime | Material::ShortCode) => source != Source::LowEntropy,
+        Some(Material::OneTime) => source != Source::LowEntropy,
+        // `pin` is as often a CPU or GPIO pin, numbered by a counter.
+        Some(Material::ShortCode) => !matches!(source, Source::LowEntropy | Source::Counter),
         // `cache_key`, `map_key`: only an RNG makes a key cryptographic.
         Some(Material::Key) => source == Source::Prng,
         None => false,

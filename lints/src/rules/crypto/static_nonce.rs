@@ -124,7 +124,9 @@ impl Rule for StaticNonce {
                 for field in &s.fields {
                     if let syn::Member::Named(ident) = &field.member {
                         let name = ident.to_string();
+                        // `Struct { salt: [0u8; 4], .. }` is usually filled right after.
                         if cx.vocab().is_nonce_name(&name)
+                            && !is_zero_init(&field.expr)
                             && let Some(span) = static_value(&field.expr, cx, true)
                         {
                             report(cx, span, &name);
@@ -135,6 +137,7 @@ impl Rule for StaticNonce {
             syn::Expr::Assign(a) => {
                 if let Some(name) = paths::expr_name(&a.left)
                     && cx.vocab().is_nonce_name(&name)
+                    && !is_zero_init(&a.right)
                     && let Some(span) = static_value(&a.right, cx, true)
                 {
                     report(cx, span, &name);
@@ -148,10 +151,11 @@ impl Rule for StaticNonce {
 /// A nonce/IV/salt-named binding, constant or field holding a fixed value.
 fn report(cx: &mut Cx<'_>, span: Span, name: &str) {
     let (what, per) = kind_of(name);
+    let article = if what == "IV" { "an" } else { "a" };
     cx.report(
         &StaticNonce::META,
         span,
-        format!("`{name}` is a fixed value, but a {what} must be unique for every {per}"),
+        format!("`{name}` is a fixed value, but {article} {what} must be unique for every {per}"),
     )
     .help(HELP);
 }
@@ -159,12 +163,13 @@ fn report(cx: &mut Cx<'_>, span: Span, name: &str) {
 /// A fixed value passed where an API takes a nonce/IV/salt.
 fn report_arg(cx: &mut Cx<'_>, span: Span, callee: &str, kind: &str) {
     let (what, per) = kind_of(kind);
-    cx.report(
-        &StaticNonce::META,
-        span,
-        format!("fixed {what} passed to `{callee}`, but a {what} must be unique for every {per}"),
-    )
-    .help(HELP);
+    let article = if what == "IV" { "an" } else { "a" };
+    let msg = if callee.ends_with("::default") {
+        format!("`{callee}()` is all zeros, but {article} {what} must be unique for every {per}")
+    } else {
+        format!("fixed {what} passed to `{callee}`, but {article} {what} must be unique for every {per}")
+    };
+    cx.report(&StaticNonce::META, span, msg).help(HELP);
 }
 
 fn kind_of(name: &str) -> (&'static str, &'static str) {
@@ -255,10 +260,15 @@ fn check_method(cx: &mut Cx<'_>, m: &syn::ExprMethodCall) {
             (&m.args[0], "nonce")
         }
         "hash_password_into" if m.args.len() == 3 => (&m.args[1], "salt"),
-        _ if cx.vocab().is_nonce_name(&method) && !m.args.is_empty() => match m.args.last() {
-            Some(a) => (a, method.as_str()),
-            None => return,
-        },
+        // `.nonce(..)`, `.with_iv(..)`, `.set_salt(..)`: the method names its argument.
+        _ if cx.vocab().is_nonce_name(split_words(&method).last().map_or("", String::as_str))
+            && !m.args.is_empty() =>
+        {
+            match m.args.last() {
+                Some(a) => (a, method.as_str()),
+                None => return,
+            }
+        }
         _ => return,
     };
     // A nonce-named type's constructor in that place is reported as a call of its own.
@@ -304,11 +314,28 @@ fn is_block_mode_type(ty: &str) -> bool {
 }
 
 /// The span of a constant value: a byte/string literal, a literal array, `[0u8; N]`,
-/// `vec![0; N]`, `Default::default()`, an UPPER_CASE constant, through `&`, `*`, `.into()`,
+/// `vec![0; N]`, `Default::default()`, through `&`, `*`, `.into()`,
 /// `.to_vec()` and array constructors. With `stop_at_nonce_ctor`, a nonce-named type's
 /// constructor is not looked into (it is reported as a call of its own).
 fn static_value(expr: &syn::Expr, cx: &Cx<'_>, stop_at_nonce_ctor: bool) -> Option<Span> {
     static_value_in(expr, &cx.uses, cx.vocab(), stop_at_nonce_ctor, 0)
+}
+
+/// `[0u8; N]`, `vec![0; N]`, `Default::default()`: storage about to be filled.
+fn is_zero_init(expr: &syn::Expr) -> bool {
+    let zero = |e: &syn::Expr| {
+        matches!(paths::peel(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
+            if i.base10_digits() == "0")
+    };
+    match paths::peel(expr) {
+        syn::Expr::Repeat(r) => zero(&r.expr),
+        syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "vec" => {
+            macros::parse_expr_list(&m.mac).is_some_and(|items| items.first().is_some_and(zero))
+        }
+        syn::Expr::Call(c) => c.args.is_empty() && matches!(paths::peel(&c.func), syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "default")),
+        _ => false,
+    }
 }
 
 fn static_value_in(
@@ -330,13 +357,6 @@ fn static_value_in(
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "vec" => {
             let items = macros::parse_expr_list(&m.mac)?;
             (!items.is_empty() && items.iter().all(is_lit)).then(|| e.span())
-        }
-        syn::Expr::Path(p) => {
-            // `FIXED_IV`: a constant (its definition is checked where it is named).
-            let last = p.path.segments.last()?.ident.to_string();
-            (last.len() > 1
-                && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-            .then(|| e.span())
         }
         syn::Expr::MethodCall(m)
             if matches!(
