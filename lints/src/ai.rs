@@ -13,6 +13,9 @@ pub struct AiMarker {
     pub model: Option<String>,
     pub reviewed: Option<String>,
     pub digest: Option<String>,
+    /// Where `reviewed = ".."` / `digest = ".."` stand, to point findings at the stamp.
+    pub reviewed_span: Option<Span>,
+    pub digest_span: Option<Span>,
     /// `allow(rule = "reason")` entries, validated against the registry.
     pub allow: Vec<AllowEntry>,
 }
@@ -49,9 +52,8 @@ pub fn find_marker(attrs: &[syn::Attribute]) -> Option<(AiMarker, Vec<Problem>)>
         syn::Meta::NameValue(nv) => (
             AiMarker::default(),
             vec![
-                Problem::new(nv.span(), "`ai_generated` takes a list of arguments").help(
-                    "write `#[ai_generated]` or `#[ai_generated(model = \"..\")]`",
-                ),
+                Problem::new(nv.span(), "`ai_generated` takes a list of arguments")
+                    .help("write `#[ai_generated]` or `#[ai_generated(model = \"..\")]`"),
             ],
         ),
     })
@@ -86,13 +88,15 @@ pub fn parse_marker_args(tokens: TokenStream) -> (AiMarker, Vec<Problem>) {
                                 ));
                             }
                             *slot = Some(s);
+                            match name.as_str() {
+                                "reviewed" => marker.reviewed_span = Some(value.span()),
+                                "digest" => marker.digest_span = Some(value.span()),
+                                _ => {}
+                            }
                         }
                         None => problems.push(
-                            Problem::new(
-                                value.span(),
-                                format!("`{name}` takes a string literal"),
-                            )
-                            .help(format!("write `{name} = \"..\"`")),
+                            Problem::new(value.span(), format!("`{name}` takes a string literal"))
+                                .help(format!("write `{name} = \"..\"`")),
                         ),
                     }
                 }
@@ -124,8 +128,11 @@ pub fn parse_marker_args(tokens: TokenStream) -> (AiMarker, Vec<Problem>) {
     };
     if let Err(err) = parser.parse2(tokens) {
         problems.push(
-            Problem::new(err.span(), format!("malformed `#[ai_generated]` arguments: {err}"))
-                .help(format!("the arguments are {KNOWN_ARGS}")),
+            Problem::new(
+                err.span(),
+                format!("malformed `#[ai_generated]` arguments: {err}"),
+            )
+            .help(format!("the arguments are {KNOWN_ARGS}")),
         );
     }
     (marker, problems)
@@ -146,8 +153,11 @@ fn parse_allow_list(
                 Some(s) if !s.trim().is_empty() => Some(s),
                 Some(_) => {
                     problems.push(
-                        Problem::new(value.span(), format!("empty reason for allowing `{rule_name}`"))
-                            .help("say why the rule does not apply here"),
+                        Problem::new(
+                            value.span(),
+                            format!("empty reason for allowing `{rule_name}`"),
+                        )
+                        .help("say why the rule does not apply here"),
                     );
                     None
                 }
@@ -161,30 +171,28 @@ fn parse_allow_list(
             }
         } else {
             problems.push(
-                Problem::new(rule.span(), format!("`allow({rule_name})` needs a reason"))
-                    .help(format!("write `allow({rule_name} = \"why it does not apply\")`")),
+                Problem::new(rule.span(), format!("`allow({rule_name})` needs a reason")).help(
+                    format!("write `allow({rule_name} = \"why it does not apply\")`"),
+                ),
             );
             None
         };
-        match registry::by_name(&rule_name) {
-            Some(r) => {
-                if let Some(reason) = reason {
-                    marker.allow.push(AllowEntry {
-                        rule: r.meta().name,
-                        reason,
-                        span: rule.span(),
-                    });
-                }
+        if let Some(r) = registry::by_name(&rule_name) {
+            if let Some(reason) = reason {
+                marker.allow.push(AllowEntry {
+                    rule: r.meta().name,
+                    reason,
+                    span: rule.span(),
+                });
             }
-            None => {
-                let mut p = Problem::new(rule.span(), format!("unknown rule `{rule_name}`"));
-                if let Some(s) = registry::closest(&rule_name) {
-                    p = p.help(format!("a rule with a similar name exists: `{s}`"));
-                } else {
-                    p = p.help("run `cargo aiguard rules` to list the rules");
-                }
-                problems.push(p);
+        } else {
+            let mut p = Problem::new(rule.span(), format!("unknown rule `{rule_name}`"));
+            if let Some(s) = registry::closest(&rule_name) {
+                p = p.help(format!("a rule with a similar name exists: `{s}`"));
+            } else {
+                p = p.help("run `cargo aiguard rules` to list the rules");
             }
+            problems.push(p);
         }
         if input.is_empty() {
             break;

@@ -46,8 +46,13 @@ impl Tables {
 
 #[derive(Clone)]
 enum Owner {
-    Impl { self_ty: String, trait_name: Option<String> },
-    Trait { name: String },
+    Impl {
+        self_ty: String,
+        trait_name: Option<String>,
+    },
+    Trait {
+        name: String,
+    },
 }
 
 pub(crate) struct Checker<'a, 't> {
@@ -57,6 +62,10 @@ pub(crate) struct Checker<'a, 't> {
     depth: usize,
     /// Depth of expressions being visited from inside macro bodies (bounded separately).
     macro_depth: usize,
+    /// The marker of the item checked on its own (the macro strips its attribute).
+    root_marker: Option<AiMarker>,
+    /// The next expression visited is the operand of `.await`.
+    awaited_next: bool,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -67,6 +76,8 @@ impl<'a, 't> Checker<'a, 't> {
             owners: Vec::new(),
             depth: 0,
             macro_depth: 0,
+            root_marker: None,
+            awaited_next: false,
         }
     }
 
@@ -88,6 +99,7 @@ impl<'a, 't> Checker<'a, 't> {
 
     /// Enters the AI scope of an item checked on its own (the macro).
     pub(crate) fn enter_ai_item(&mut self, item: String, marker: AiMarker) {
+        self.root_marker = Some(marker.clone());
         self.cx.ai = Some(AiScope { item, marker });
     }
 
@@ -113,48 +125,55 @@ impl<'a, 't> Checker<'a, 't> {
     /// test scope if a test.
     fn with_item(
         &mut self,
-        attrs: &[syn::Attribute],
+        node: ItemRef<'_>,
         kind: &'static str,
         name: Option<String>,
-        span: Span,
         inner: impl FnOnce(&mut Self),
     ) {
+        let attrs = node.attrs();
+        let span = node.span();
         let pushed_name = name.is_some();
         if let Some(n) = name {
             self.cx.path.push(n);
         }
         let saved_ai = self.cx.ai.clone();
+        let is_test = scope::is_test_item(attrs);
+        if is_test {
+            self.cx.test_depth += 1;
+        }
+        if let Some(marker) = self.root_marker.take() {
+            for r in self.tables.get(NodeKind::AiItem) {
+                r.check_ai_item(&mut self.cx, node, &marker);
+            }
+        }
         if let Some((marker, problems)) = ai::find_marker(attrs) {
             self.cx.report.problems.extend(problems);
-            match &mut self.cx.ai {
-                Some(scope) => {
-                    // A marker nested in an AI item: its allow list and model add to the outer.
-                    scope.marker.allow.extend(marker.allow);
-                    if marker.model.is_some() {
-                        scope.marker.model = marker.model;
-                    }
+            let own = marker.clone();
+            if let Some(scope) = &mut self.cx.ai {
+                // A marker nested in an AI item: its allow list and model add to the outer.
+                scope.marker.allow.extend(marker.allow);
+                if marker.model.is_some() {
+                    scope.marker.model = marker.model;
                 }
-                None => {
-                    let path = self.cx.item_path();
-                    self.cx.report.ai_items.push(AiItem {
-                        kind,
-                        path: path.clone(),
-                        model: marker.model.clone(),
-                        reviewed: marker.reviewed.clone(),
-                        digest: marker.digest.clone(),
-                        span,
-                    });
-                    self.cx.ai = Some(AiScope { item: path, marker });
-                }
+            } else {
+                let path = self.cx.item_path();
+                self.cx.report.ai_items.push(AiItem {
+                    kind,
+                    path: path.clone(),
+                    model: marker.model.clone(),
+                    reviewed: marker.reviewed.clone(),
+                    digest: marker.digest.clone(),
+                    span,
+                });
+                self.cx.ai = Some(AiScope { item: path, marker });
+            }
+            for r in self.tables.get(NodeKind::AiItem) {
+                r.check_ai_item(&mut self.cx, node, &own);
             }
         }
         let is_const = matches!(kind, "const" | "static");
         if is_const {
             self.cx.const_depth += 1;
-        }
-        let is_test = scope::is_test_item(attrs);
-        if is_test {
-            self.cx.test_depth += 1;
         }
         inner(self);
         if is_test {
@@ -238,7 +257,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
         } else {
             name
         };
-        self.with_item(fnlike::item_attrs(i), kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Item(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Item(i));
             visit::visit_item(this, i);
         });
@@ -278,8 +297,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             syn::ImplItem::Type(t) => ("type", Some(t.ident.to_string())),
             _ => ("item", None),
         };
-        let attrs = ItemRef::Impl(i).attrs();
-        self.with_item(attrs, kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Impl(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Impl(i));
             visit::visit_impl_item(this, i);
         });
@@ -315,8 +333,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             syn::TraitItem::Type(t) => ("type", Some(t.ident.to_string())),
             _ => ("item", None),
         };
-        let attrs = ItemRef::Trait(i).attrs();
-        self.with_item(attrs, kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Trait(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Trait(i));
             visit::visit_trait_item(this, i);
         });
@@ -341,8 +358,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
     }
 
     fn visit_foreign_item(&mut self, i: &'ast syn::ForeignItem) {
-        let attrs = ItemRef::Foreign(i).attrs();
-        self.with_item(attrs, "foreign item", None, i.span(), |this| {
+        self.with_item(ItemRef::Foreign(i), "foreign item", None, |this| {
             this.dispatch_item(ItemRef::Foreign(i));
             visit::visit_foreign_item(this, i);
         });
@@ -381,10 +397,20 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             return;
         }
         self.depth += 1;
+        self.cx.awaited = std::mem::take(&mut self.awaited_next);
         for r in self.tables.get(NodeKind::Expr) {
             r.check_expr(&mut self.cx, e);
         }
+        self.cx.awaited = false;
         match e {
+            syn::Expr::Await(a) => {
+                for attr in &a.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.awaited_next = true;
+                self.visit_expr(&a.base);
+                self.awaited_next = false;
+            }
             syn::Expr::Async(a) => {
                 for attr in &a.attrs {
                     self.visit_attribute(attr);

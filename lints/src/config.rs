@@ -47,10 +47,13 @@ impl Config {
     /// does not apply there (n/a in RULES.md).
     pub fn level(&self, rule: &RuleMeta, ai: bool) -> Option<Level> {
         let over = self.rules.get(rule.name).copied().unwrap_or_default();
+        let ai_level = rule.ai.map(|d| over.ai.unwrap_or(d));
+        let human_level = rule.human.map(|d| over.human.unwrap_or(d));
         if ai {
-            rule.ai.map(|d| over.ai.unwrap_or(d))
+            // A rule with no `ai` level (supply chain) keeps its one level inside AI code.
+            ai_level.or(human_level)
         } else {
-            rule.human.map(|d| over.human.unwrap_or(d))
+            human_level
         }
     }
 
@@ -203,7 +206,9 @@ fn validate(table: &DeTable<'_>, errors: &mut Vec<ConfigError>) -> Config {
                     for (k, v) in t {
                         let name = k.get_ref().as_ref();
                         let words: Vec<String> = match name {
-                            "secret_words" | "not_secret_suffixes" | "check_fn_prefixes"
+                            "secret_words"
+                            | "not_secret_suffixes"
+                            | "check_fn_prefixes"
                             | "sanitizers" => string_array(v, &format!("vocab.{name}"), errors)
                                 .into_iter()
                                 .map(|(s, _)| s)
@@ -333,7 +338,11 @@ fn level_of(
     l
 }
 
-fn lint_levels(value: &Spanned<DeValue<'_>>, what: &str, errors: &mut Vec<ConfigError>) -> LintLevels {
+fn lint_levels(
+    value: &Spanned<DeValue<'_>>,
+    what: &str,
+    errors: &mut Vec<ConfigError>,
+) -> LintLevels {
     let mut out = LintLevels::default();
     let section = format!("macro.{what}");
     if let Some(t) = expect_table(value, &section, errors) {
@@ -363,7 +372,10 @@ fn expect_table<'a, 'i>(
     } else {
         errors.push(ConfigError::new(
             value.span(),
-            format!("`{name}` must be a table, found {}", value.get_ref().type_str()),
+            format!(
+                "`{name}` must be a table, found {}",
+                value.get_ref().type_str()
+            ),
         ));
         None
     }
@@ -378,14 +390,17 @@ fn string_array(
         errors.push(
             ConfigError::new(
                 value.span(),
-                format!("`{name}` must be an array of strings, found {}", value.get_ref().type_str()),
+                format!(
+                    "`{name}` must be an array of strings, found {}",
+                    value.get_ref().type_str()
+                ),
             )
             .help("write `[\"..\", \"..\"]`"),
         );
         return Vec::new();
     };
     let mut out = Vec::new();
-    for item in items.iter() {
+    for item in items {
         match item.get_ref() {
             DeValue::String(s) => out.push((s.to_string(), item.span())),
             other => errors.push(ConfigError::new(

@@ -38,10 +38,13 @@ pub struct Cx<'a> {
     pub(crate) test_depth: usize,
     pub(crate) const_depth: usize,
     pub(crate) file_is_test: bool,
+    pub(crate) file_is_build_script: bool,
     pub(crate) fns: Vec<FnFrame>,
     /// true = async context, false = a sync boundary (a nested fn, a `spawn_blocking` closure).
     pub(crate) async_stack: Vec<bool>,
     pub(crate) report: Report,
+    /// The expression being dispatched is the operand of `.await`.
+    pub(crate) awaited: bool,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -95,9 +98,11 @@ impl<'a> Cx<'a> {
             test_depth: 0,
             const_depth: 0,
             file_is_test: false,
+            file_is_build_script: false,
             fns: Vec::new(),
             async_stack: Vec::new(),
             report: Report::default(),
+            awaited: false,
         }
     }
 
@@ -117,6 +122,17 @@ impl<'a> Cx<'a> {
     /// Inside `#[test]`, `#[cfg(test)]`, or a file under `tests/` or `benches/`.
     pub fn in_test(&self) -> bool {
         self.file_is_test || self.test_depth > 0
+    }
+
+    /// Whether the expression being checked (in `check_expr`) is directly `.await`ed:
+    /// `client.get(url).send()` in `client.get(url).send().await`.
+    pub fn is_awaited(&self) -> bool {
+        self.awaited
+    }
+
+    /// Whether the file is a build script (`build.rs`).
+    pub fn in_build_script(&self) -> bool {
+        self.file_is_build_script
     }
 
     /// Inside a `const`/`static` initializer, a `const fn` or a `const { .. }` block, where a
@@ -169,7 +185,12 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports a finding of `rule` at `span`, unless the rule is off here.
-    pub fn report(&mut self, rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Reporter<'_> {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Reporter<'_> {
         let Some(level) = self.level_here(rule) else {
             return Reporter { finding: None };
         };

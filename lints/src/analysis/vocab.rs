@@ -35,14 +35,69 @@ const SECRET_PAIRS: &[&str] = &[
 /// A trailing word that makes an identifier NOT secret-named: it names something about the
 /// secret (its length, its name, where it lives), not the secret itself.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "len", "count", "size", "kind", "type", "name", "id", "index", "idx", "field", "prompt",
-    "hint", "label", "path", "file", "url", "max", "min", "length", "header", "param", "env",
-    "var", "policy", "rules", "regex", "pattern", "placeholder", "format", "expiry", "ttl",
+    "len",
+    "count",
+    "size",
+    "kind",
+    "type",
+    "name",
+    "id",
+    "index",
+    "idx",
+    "field",
+    "prompt",
+    "hint",
+    "label",
+    "path",
+    "file",
+    "url",
+    "max",
+    "min",
+    "length",
+    "header",
+    "param",
+    "env",
+    "var",
+    "policy",
+    "rules",
+    "regex",
+    "pattern",
+    "placeholder",
+    "format",
+    "expiry",
+    "ttl",
     // about a secret, not the secret: messages, locations, settings, holders
-    "msg", "message", "error", "err", "text", "desc", "description", "endpoint", "uri", "dir",
-    "prefix", "suffix", "scheme", "mode", "status", "store", "provider", "manager", "source",
-    "required", "enabled", "expired", "expires", "expiration", "lifetime", "timeout",
-    "duration", "version", "algorithm", "alg", "strength",
+    "msg",
+    "message",
+    "error",
+    "err",
+    "text",
+    "desc",
+    "description",
+    "endpoint",
+    "uri",
+    "dir",
+    "prefix",
+    "suffix",
+    "scheme",
+    "mode",
+    "status",
+    "store",
+    "provider",
+    "manager",
+    "source",
+    "required",
+    "enabled",
+    "expired",
+    "expires",
+    "expiration",
+    "lifetime",
+    "timeout",
+    "duration",
+    "version",
+    "algorithm",
+    "alg",
+    "strength",
 ];
 
 /// Prefixes of check-named functions (matched at a word boundary).
@@ -91,7 +146,15 @@ const CRYPTO_MATERIAL_WORDS: &[&str] = &[
 /// Words naming values compared as proofs of authenticity (non_constant_time_compare),
 /// besides the secret words.
 /// `tag` alone names serde/DER/HTML tags far more often than MAC tags; see `DIGEST_PAIRS`.
-const DIGEST_WORDS: &[&str] = &["signature", "sig", "hmac", "mac", "digest", "hash", "checksum"];
+const DIGEST_WORDS: &[&str] = &[
+    "signature",
+    "sig",
+    "hmac",
+    "mac",
+    "digest",
+    "hash",
+    "checksum",
+];
 
 /// Digest words that need a qualifier: `auth_tag`, `mac_tag` (AEAD and MAC tags).
 const DIGEST_PAIRS: &[&str] = &["auth_tag", "mac_tag", "aead_tag", "gcm_tag", "expected_tag"];
@@ -101,7 +164,9 @@ const DIGEST_PAIRS: &[&str] = &["auth_tag", "mac_tag", "aead_tag", "gcm_tag", "e
 const STRONG_DIGEST_WORDS: &[&str] = &["signature", "hmac", "digest"];
 
 /// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
-const URL_WORDS: &[&str] = &["url", "uri", "endpoint", "base", "href", "webhook", "callback"];
+const URL_WORDS: &[&str] = &[
+    "url", "uri", "endpoint", "base", "href", "webhook", "callback",
+];
 
 /// Words naming a location whose string form is used for trust decisions
 /// (prefix_authorization): URLs, origins, hosts, domains, referers, redirects, emails, paths.
@@ -112,14 +177,27 @@ const LOCATION_WORDS: &[&str] = &[
 
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth",
-    "unsafe", "test", "testing", "local", "mock",
+    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
+    "test", "testing", "local", "mock",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
 const REDACTION_WORDS: &[&str] = &[
-    "redact", "redacted", "mask", "masked", "obfuscate", "obfuscated", "fingerprint", "censor",
-    "hide", "hidden", "len", "length", "is_empty", "is_some", "is_none",
+    "redact",
+    "redacted",
+    "mask",
+    "masked",
+    "obfuscate",
+    "obfuscated",
+    "fingerprint",
+    "censor",
+    "hide",
+    "hidden",
+    "len",
+    "length",
+    "is_empty",
+    "is_some",
+    "is_none",
 ];
 
 /// Secret words that name lexer tokens and one-time codes as often as credentials: an
@@ -128,17 +206,57 @@ const WEAK_SECRET_WORDS: &[&str] = &["token", "otp"];
 
 /// Words of literal values that stand for "fill this in" rather than a real secret.
 const PLACEHOLDER_WORDS: &[&str] = &[
-    "redacted", "placeholder", "replace", "example", "dummy", "fake", "mock", "sample", "todo",
-    "fixme", "xxx", "xxxx", "insert", "your", "none", "null", "nil", "undefined", "unset",
-    "empty", "hidden", "masked",
+    "redacted",
+    "placeholder",
+    "replace",
+    "example",
+    "dummy",
+    "fake",
+    "mock",
+    "sample",
+    "todo",
+    "fixme",
+    "xxx",
+    "xxxx",
+    "insert",
+    "your",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "unset",
+    "empty",
+    "hidden",
+    "masked",
 ];
 
 /// First words of functions that look a secret up by key rather than take its value
 /// (`get_secret("db")`, `load_token(path)`).
 const LOOKUP_VERBS: &[&str] = &[
-    "get", "read", "fetch", "load", "lookup", "find", "remove", "delete", "del", "has",
-    "contains", "take", "require", "expect", "parse", "resolve", "retrieve", "query", "clear",
-    "revoke", "invalidate", "unset", "is", "env",
+    "get",
+    "read",
+    "fetch",
+    "load",
+    "lookup",
+    "find",
+    "remove",
+    "delete",
+    "del",
+    "has",
+    "contains",
+    "take",
+    "require",
+    "expect",
+    "parse",
+    "resolve",
+    "retrieve",
+    "query",
+    "clear",
+    "revoke",
+    "invalidate",
+    "unset",
+    "is",
+    "env",
 ];
 
 /// Words that make `token` a credential rather than a lexer token (`access_token`).
@@ -149,8 +267,23 @@ const CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
 
 /// Words that, before a trailing `code`, make it a one-time code (`reset_code`).
 const SHORT_CODE_QUALIFIERS: &[&str] = &[
-    "reset", "verification", "verify", "confirm", "confirmation", "auth", "login", "mfa",
-    "twofa", "activation", "recovery", "backup", "invite", "invitation", "magic", "sms", "email",
+    "reset",
+    "verification",
+    "verify",
+    "confirm",
+    "confirmation",
+    "auth",
+    "login",
+    "mfa",
+    "twofa",
+    "activation",
+    "recovery",
+    "backup",
+    "invite",
+    "invitation",
+    "magic",
+    "sms",
+    "email",
 ];
 
 /// HTTP headers whose value is a credential, besides secret-named ones (`x-api-key`).
@@ -296,7 +429,9 @@ impl Vocab {
     /// not `author`, `tokenizer`, `token_count`, `password_len`, `secret_name`.
     pub fn is_secret_name(&self, ident: &str) -> bool {
         let words = split_words(ident);
-        !words.is_empty() && !self.has_trailing_non_secret(&words) && self.contains_secret_word(&words)
+        !words.is_empty()
+            && !self.has_trailing_non_secret(&words)
+            && self.contains_secret_word(&words)
     }
 
     /// Secret-named, or naming key material / one-time values (`nonce`, `salt`, `iv`, `key`,
@@ -336,7 +471,9 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && (words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+            && (words
+                .iter()
+                .any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
                 || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
     }
 
@@ -349,7 +486,9 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && (words.iter().any(|w| STRONG_DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+            && (words
+                .iter()
+                .any(|w| STRONG_DIGEST_WORDS.iter().any(|d| word_is(w, d)))
                 || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
     }
 
@@ -370,8 +509,7 @@ impl Vocab {
     pub fn is_plain_password_name(&self, ident: &str) -> bool {
         self.is_password_name(ident)
             && !split_words(ident).iter().any(|w| {
-                DIGEST_WORDS.iter().any(|d| word_is(w, d))
-                    || DERIVED_WORDS.contains(&w.as_str())
+                DIGEST_WORDS.iter().any(|d| word_is(w, d)) || DERIVED_WORDS.contains(&w.as_str())
             })
     }
 
@@ -415,7 +553,9 @@ impl Vocab {
         let matches = |p: &str| {
             lower == p
                 || (p.ends_with('_') && lower.starts_with(p))
-                || lower.strip_prefix(p).is_some_and(|rest| rest.starts_with('_'))
+                || lower
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('_'))
         };
         CHECK_FN_PREFIXES.iter().any(|p| matches(p))
             || self.check_fn_prefixes.iter().any(|p| matches(p))
@@ -451,10 +591,19 @@ impl Vocab {
         if t.is_empty() {
             return true;
         }
-        let mask = t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '•' | '?' | '0'));
-        let wrapped = [("<", ">"), ("{", "}"), ("${", "}"), ("[", "]"), ("%", "%"), ("$(", ")")]
-            .iter()
-            .any(|(a, b)| t.len() > a.len() + b.len() && t.starts_with(a) && t.ends_with(b))
+        let mask = t
+            .chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '•' | '?' | '0'));
+        let wrapped = [
+            ("<", ">"),
+            ("{", "}"),
+            ("${", "}"),
+            ("[", "]"),
+            ("%", "%"),
+            ("$(", ")"),
+        ]
+        .iter()
+        .any(|(a, b)| t.len() > a.len() + b.len() && t.starts_with(a) && t.ends_with(b))
             || t.starts_with('$')
             || t.contains("{{")
             || t.contains("${");
@@ -462,9 +611,11 @@ impl Vocab {
         let words = split_words(t);
         mask || wrapped
             || lower.starts_with("your")
-            || words
-                .iter()
-                .any(|w| PLACEHOLDER_WORDS.iter().any(|p| w == p || (w.len() > 2 && w.chars().all(|c| c == 'x'))))
+            || words.iter().any(|w| {
+                PLACEHOLDER_WORDS
+                    .iter()
+                    .any(|p| w == p || (w.len() > 2 && w.chars().all(|c| c == 'x')))
+            })
     }
 
     /// A function that looks a secret up by key or tests for it (`get_secret`, `read_token`,
@@ -526,7 +677,7 @@ impl Vocab {
     pub fn is_sanitizer(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
         SANITIZERS.iter().any(|s| lower == *s)
-            || self.sanitizers.iter().any(|s| lower == *s)
+            || self.sanitizers.contains(&lower)
             || lower.starts_with("escape_")
             || lower.starts_with("sanitize")
             || lower.ends_with("_escape")
@@ -592,10 +743,23 @@ mod tests {
     #[test]
     fn check_names() {
         let v = Vocab::default();
-        for s in ["verify_token", "is_admin", "can_edit", "validate", "check_password", "authorize_request"] {
+        for s in [
+            "verify_token",
+            "is_admin",
+            "can_edit",
+            "validate",
+            "check_password",
+            "authorize_request",
+        ] {
             assert!(v.is_check_fn(s), "{s}");
         }
-        for s in ["checkout", "verifying_key", "process", "checked_add", "allowance"] {
+        for s in [
+            "checkout",
+            "verifying_key",
+            "process",
+            "checked_add",
+            "allowance",
+        ] {
             assert!(!v.is_check_fn(s), "{s}");
         }
     }
@@ -603,7 +767,15 @@ mod tests {
     #[test]
     fn material_names() {
         let v = Vocab::default();
-        for s in ["nonce", "salt", "iv", "session_id", "reset_code", "api_key", "key"] {
+        for s in [
+            "nonce",
+            "salt",
+            "iv",
+            "session_id",
+            "reset_code",
+            "api_key",
+            "key",
+        ] {
             assert!(v.is_crypto_material_name(s), "{s}");
         }
         for s in ["key_len", "user_id", "status_code", "monkey"] {
