@@ -68,8 +68,10 @@ pub fn literal_value(expr: &syn::Expr, uses: &UseMap, vocab: &Vocab) -> Option<L
                     1 => matches!(last, "Some" | "Ok" | "String" | "Box" | "Cow"),
                     _ => {
                         let ty = segs[segs.len() - 2].as_str();
-                        matches!(last, "from" | "new" | "from_static" | "from_str" | "from_bytes")
-                            && is_value_wrapper_type(ty)
+                        matches!(
+                            last,
+                            "from" | "new" | "from_static" | "from_str" | "from_bytes"
+                        ) && is_value_wrapper_type(ty)
                             && !vocab.is_secret_name(ty)
                     }
                 };
@@ -253,8 +255,7 @@ fn is_name_like(t: &str, vocab: &Vocab) -> bool {
         return false;
     }
     let env_name = t.contains('_')
-        && t
-            .chars()
+        && t.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     env_name || vocab.is_secret_name(t)
 }
@@ -285,7 +286,10 @@ mod tests {
                 "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----",
                 true,
             ),
-            ("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n", false),
+            (
+                "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n",
+                false,
+            ),
         ];
         for (s, want) in cases {
             assert_eq!(credential_format(s).is_some(), want, "{s}");
@@ -314,7 +318,11 @@ mod tests {
         ] {
             assert!(!could_be_secret(s, &v, Evidence::Strong), "{s}");
         }
-        assert!(could_be_secret("a8f5f167f44f4964e6c998dee827110c", &v, Evidence::Weak));
+        assert!(could_be_secret(
+            "a8f5f167f44f4964e6c998dee827110c",
+            &v,
+            Evidence::Weak
+        ));
         assert!(!could_be_secret("where", &v, Evidence::Weak));
         assert!(!could_be_secret("identifier", &v, Evidence::Weak));
     }

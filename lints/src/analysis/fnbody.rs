@@ -156,7 +156,10 @@ pub fn is_name(expr: &syn::Expr, name: &syn::Ident) -> bool {
 
 /// The local a plain-name expression refers to: the last binding of that name before `at`
 /// (a span-free approximation: the last binding of the name in the body).
-pub fn binding_of<'b, 'a>(bindings: &'b [Binding<'a>], expr: &syn::Expr) -> Option<&'b Binding<'a>> {
+pub fn binding_of<'b, 'a>(
+    bindings: &'b [Binding<'a>],
+    expr: &syn::Expr,
+) -> Option<&'b Binding<'a>> {
     let syn::Expr::Path(p) = crate::analysis::paths::peel(expr) else {
         return None;
     };
@@ -183,7 +186,10 @@ mod tests {
             }"#,
         )
         .unwrap();
-        let names: Vec<String> = bindings(&f.block).iter().map(|b| b.ident.to_string()).collect();
+        let names: Vec<String> = bindings(&f.block)
+            .iter()
+            .map(|b| b.ident.to_string())
+            .collect();
         assert_eq!(names, ["h", "x", "y", "z"]);
         let mut seen = 0;
         for_each_in_block(&f.block, &mut |e| {

@@ -277,7 +277,13 @@ mod tests {
         assert_eq!(fa.template.unwrap().value(), "login {}");
         assert_eq!(fa.args.len(), 3);
         assert_eq!(fa.field_names, ["user.id", "token"]);
-        assert_eq!(fa.fields, [("user.id".to_string(), Some(0)), ("token".to_string(), Some(1))]);
+        assert_eq!(
+            fa.fields,
+            [
+                ("user.id".to_string(), Some(0)),
+                ("token".to_string(), Some(1))
+            ]
+        );
     }
 
     #[test]

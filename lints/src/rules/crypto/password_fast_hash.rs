@@ -227,7 +227,8 @@ fn algorithm_arg(arg: &syn::Expr, uses: &UseMap) -> Option<String> {
 /// The fast hash a path names, if any: a hasher type (`Sha256`, `Blake2b512`,
 /// `DefaultHasher`) or crate (`sha2`, `blake3`, `md5`).
 fn fast_hash_in(segs: &[String]) -> Option<String> {
-    segs.iter().find_map(|s| {
+    // The type (`Sha256`) names the algorithm better than the crate (`sha2`).
+    segs.iter().rev().find_map(|s| {
         let fast = matches!(
             s.as_str(),
             "Sha224"
