@@ -46,7 +46,7 @@ declare_rule! {
     ai = Deny,
     human = Warn,
     cwe = 328,
-    summary = "MD5, SHA-1, MD4 or MD2 used as a hash",
+    summary = "use of MD5, SHA-1, MD4 or MD2 as a hash",
 }
 
 const HELP: &str = "use SHA-256 or better (`sha2::Sha256`, `blake3`); for passwords use a KDF such as argon2; if the digest protects nothing (a cache key, a legacy protocol), allow the rule here with a reason";
