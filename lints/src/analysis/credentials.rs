@@ -64,16 +64,15 @@ pub fn literal_value(expr: &syn::Expr, uses: &UseMap, vocab: &Vocab) -> Option<L
                 };
                 let segs = uses.resolve(&p.path);
                 let last = segs.last().map(String::as_str).unwrap_or_default();
-                let wrapper = match segs.len() {
-                    1 => matches!(last, "Some" | "Ok" | "String" | "Box" | "Cow"),
-                    _ => {
-                        let ty = segs[segs.len() - 2].as_str();
-                        matches!(
-                            last,
-                            "from" | "new" | "from_static" | "from_str" | "from_bytes"
-                        ) && is_value_wrapper_type(ty)
-                            && !vocab.is_secret_name(ty)
-                    }
+                let wrapper = if segs.len() == 1 {
+                    matches!(last, "Some" | "Ok" | "String" | "Box" | "Cow")
+                } else {
+                    let ty = segs[segs.len() - 2].as_str();
+                    matches!(
+                        last,
+                        "from" | "new" | "from_static" | "from_str" | "from_bytes"
+                    ) && is_value_wrapper_type(ty)
+                        && !vocab.is_secret_name(ty)
                 };
                 if !wrapper {
                     return None;

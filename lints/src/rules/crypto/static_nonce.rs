@@ -224,9 +224,10 @@ fn check_call(cx: &mut Cx<'_>, c: &syn::ExprCall) {
         || paths::ends_with(&segs, &["scrypt", "scrypt"])
     {
         Some((1, "salt"))
-    } else if paths::ends_with(&segs, &["pbkdf2", "derive"]) || paths::ends_with(&segs, &["pbkdf2", "verify"]) {
-        Some((2, "salt"))
-    } else if last == "hash_with_salt" {
+    } else if paths::ends_with(&segs, &["pbkdf2", "derive"])
+        || paths::ends_with(&segs, &["pbkdf2", "verify"])
+        || last == "hash_with_salt"
+    {
         Some((2, "salt"))
     } else if matches!(last.as_str(), "new" | "new_from_slices")
         && c.args.len() == 2
