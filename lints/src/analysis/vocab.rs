@@ -782,4 +782,87 @@ mod tests {
             assert!(!v.is_crypto_material_name(s), "{s}");
         }
     }
+
+    #[test]
+    fn weak_and_strong_names() {
+        let v = Vocab::default();
+        for s in ["token", "next_token", "tokens", "otp"] {
+            assert!(v.is_weak_secret_name(s), "{s}");
+        }
+        for s in [
+            "access_token",
+            "auth_token",
+            "api_token",
+            "expected_token",
+            "password",
+            "jwt_secret",
+        ] {
+            assert!(!v.is_weak_secret_name(s), "{s}");
+        }
+        for s in ["signature", "expected_hmac", "auth_tag", "password"] {
+            assert!(v.is_strong_digest_name(s), "{s}");
+        }
+        for s in ["hash", "entry_hash", "token", "mac", "tag", "checksum"] {
+            assert!(!v.is_strong_digest_name(s), "{s}");
+        }
+        assert!(
+            v.is_digest_name("checksum")
+                && !v.is_digest_name("tag")
+                && !v.is_digest_name("type_tag")
+        );
+    }
+
+    #[test]
+    fn placeholders_lookups_headers() {
+        let v = Vocab::default();
+        for s in [
+            "",
+            "<redacted>",
+            "***",
+            "xxxx",
+            "${API_KEY}",
+            "{{token}}",
+            "%PASSWORD%",
+            "your-api-key-here",
+            "REPLACE_ME",
+            "dummy-token",
+        ] {
+            assert!(v.is_placeholder_value(s), "{s:?}");
+        }
+        for s in ["hunter2", "changeme", "s3cr3t", "sk-live-123"] {
+            assert!(!v.is_placeholder_value(s), "{s:?}");
+        }
+        assert!(
+            v.is_lookup_fn("get_secret")
+                && v.is_lookup_fn("read_token")
+                && !v.is_lookup_fn("set_password")
+        );
+        assert!(v.is_auth_header_name("Authorization") && v.is_auth_header_name("x-api-key"));
+        assert!(!v.is_auth_header_name("content-type"));
+        assert!(
+            v.is_plain_password_name("new_password") && !v.is_plain_password_name("password_hash")
+        );
+    }
+
+    #[test]
+    fn material_kinds() {
+        let v = Vocab::default();
+        let cases = [
+            ("api_token", Some(Material::Secret)),
+            ("nonce", Some(Material::OneTime)),
+            ("iv", Some(Material::OneTime)),
+            ("session_id", Some(Material::Session)),
+            ("csrf_token", Some(Material::Session)),
+            ("cache_key", Some(Material::Key)),
+            ("reset_code", Some(Material::ShortCode)),
+            ("otp", Some(Material::ShortCode)),
+            ("status_code", None),
+            ("user_id", None),
+            ("seed", None),
+            ("key_len", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(v.material_kind(name), want, "{name}");
+        }
+    }
 }
