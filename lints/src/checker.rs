@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use crate::ai::{self, AiMarker};
-use crate::analysis::macros;
+use crate::analysis::{asyncx, macros};
 use crate::cx::{AiScope, Cx, FnFrame};
 use crate::finding::{AiItem, Problem};
 use crate::fnlike::{self, FnKind, FnLike, ItemRef};
@@ -222,24 +222,22 @@ impl<'a, 't> Checker<'a, 't> {
         self.macro_depth -= 1;
     }
 
-    /// Visits a call's arguments; closures passed to `spawn_blocking`/`block_in_place` are
-    /// a sync boundary.
+    /// Visits a call's arguments; a closure that may run elsewhere (see
+    /// `asyncx::leaves_async`) is a sync boundary.
     fn visit_args_maybe_blocking<'x>(
         &mut self,
         name: Option<String>,
         args: impl Iterator<Item = &'x syn::Expr>,
     ) {
-        let blocking = name
-            .as_deref()
-            .is_some_and(|n| n == "spawn_blocking" || n == "block_in_place");
-        if blocking {
-            self.cx.async_stack.push(false);
-        }
         for a in args {
+            let boundary = asyncx::leaves_async(a, name.as_deref());
+            if boundary {
+                self.cx.async_stack.push(false);
+            }
             self.visit_expr(a);
-        }
-        if blocking {
-            self.cx.async_stack.pop();
+            if boundary {
+                self.cx.async_stack.pop();
+            }
         }
     }
 }

@@ -86,9 +86,13 @@ impl Family {
     }
 
     /// Families whose rules do not apply to test code (DESIGN.md: test code is exempt from
-    /// robustness rules; panics and overflow in tests are how tests fail).
+    /// robustness rules; panics and overflow in tests are how tests fail, and tests block
+    /// in async code on purpose).
     pub fn exempt_in_tests(self) -> bool {
-        matches!(self, Family::Robustness | Family::Arithmetic)
+        matches!(
+            self,
+            Family::Robustness | Family::Arithmetic | Family::Asynchrony
+        )
     }
 }
 

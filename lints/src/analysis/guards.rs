@@ -76,6 +76,44 @@ fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>) {
         syn::Expr::MethodCall(m) if m.method == "is_empty" && m.args.is_empty() && !want => {
             out.push(fact(len_of(&m.receiver), Bound::Lit(1)));
         }
+        // `s.ends_with("\r\n")` / `v.starts_with(&[a, b])`: at least that long.
+        syn::Expr::MethodCall(m)
+            if want
+                && (m.method == "ends_with" || m.method == "starts_with")
+                && m.args.len() == 1 =>
+        {
+            let n = match paths::peel(&m.args[0]) {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => s.value().len(),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::ByteStr(s),
+                    ..
+                }) => s.value().len(),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Char(_) | syn::Lit::Byte(_),
+                    ..
+                }) => 1,
+                syn::Expr::Array(a) => a.elems.len(),
+                _ => 0,
+            };
+            if n > 0 {
+                out.push(fact(len_of(&m.receiver), Bound::Lit(n as u128)));
+            }
+        }
+        // `v.last().is_some()`, `v.first() == Some(..)`.
+        syn::Expr::MethodCall(m) if want && m.method == "is_some" => {
+            if let Some(recv) = first_last_receiver(&m.receiver) {
+                out.push(fact(len_of(recv), Bound::Lit(1)));
+            }
+        }
+        // `if let Some(x) = v.last()`.
+        syn::Expr::Let(l) if want => {
+            if let Some(recv) = first_last_receiver(&l.expr) {
+                out.push(fact(len_of(recv), Bound::Lit(1)));
+            }
+        }
         _ => {}
     }
 }
@@ -100,6 +138,19 @@ fn compare(b: &syn::ExprBinary, want: bool, out: &mut Vec<Fact>) {
         (BinOp::Ge(_), true) | (BinOp::Lt(_), false) => out.push(lower(l, r, false)),
         (BinOp::Lt(_), true) | (BinOp::Ge(_), false) => out.push(lower(r, l, true)),
         (BinOp::Le(_), true) | (BinOp::Gt(_), false) => out.push(lower(r, l, false)),
+        (BinOp::Eq(_), true) => {
+            // `v.len() == 4`, `v.last() == Some(&b'\n')`.
+            if let Some(k) = int_lit(r) {
+                out.push(fact(text(l), Bound::Lit(k)));
+            } else if let Some(k) = int_lit(l) {
+                out.push(fact(text(r), Bound::Lit(k)));
+            }
+            for side in [l, r] {
+                if let Some(recv) = first_last_receiver(side) {
+                    out.push(fact(len_of(recv), Bound::Lit(1)));
+                }
+            }
+        }
         (BinOp::Ne(_), true) | (BinOp::Eq(_), false) => {
             if int_lit(r) == Some(0) {
                 out.push(fact(text(l), Bound::Lit(1)));
@@ -108,6 +159,26 @@ fn compare(b: &syn::ExprBinary, want: bool, out: &mut Vec<Fact>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The receiver of `v.first()` / `v.last()` / `v.get(0)` (through `.copied()`/`.cloned()`).
+fn first_last_receiver(e: &syn::Expr) -> Option<&syn::Expr> {
+    match paths::peel(e) {
+        syn::Expr::MethodCall(m)
+            if matches!(m.method.to_string().as_str(), "copied" | "cloned") =>
+        {
+            first_last_receiver(&m.receiver)
+        }
+        syn::Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "first" | "last" | "split_first" | "split_last"
+            ) && m.args.is_empty() =>
+        {
+            Some(&m.receiver)
+        }
+        _ => None,
     }
 }
 

@@ -4,6 +4,7 @@ pub mod asyncx;
 pub mod credentials;
 pub mod fnbody;
 pub mod guards;
+pub mod locals;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;

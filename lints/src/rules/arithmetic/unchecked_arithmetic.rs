@@ -54,6 +54,32 @@ fn is_lit(e: &syn::Expr) -> bool {
     }
 }
 
+/// A compile-time constant: a literal, an `ALL_CAPS` constant or associated constant
+/// (`MAX_LEN`, `u32::BITS`), `size_of::<T>()`/`align_of`, a macro (`offset_of!`), or
+/// arithmetic over those.
+fn is_const_like(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Paren(p) => is_const_like(&p.expr),
+        syn::Expr::Unary(u) => is_const_like(&u.expr),
+        syn::Expr::Cast(c) => is_const_like(&c.expr),
+        syn::Expr::Macro(_) => true,
+        syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let n = s.ident.to_string();
+            n.len() > 1
+                && n.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }),
+        syn::Expr::Call(c) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                matches!(s.ident.to_string().as_str(), "size_of" | "align_of" | "size_of_val")
+            }))
+        }
+        syn::Expr::Binary(b) => is_const_like(&b.left) && is_const_like(&b.right),
+        _ => false,
+    }
+}
+
 fn is_float(e: &syn::Expr) -> bool {
     match e {
         syn::Expr::Lit(syn::ExprLit {
@@ -62,7 +88,9 @@ fn is_float(e: &syn::Expr) -> bool {
         }) => true,
         syn::Expr::Paren(p) => is_float(&p.expr),
         syn::Expr::Binary(b) => is_float(&b.left) || is_float(&b.right),
-        syn::Expr::Cast(c) => matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32")),
+        syn::Expr::Cast(c) => {
+            matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32"))
+        }
         _ => false,
     }
 }
@@ -97,13 +125,13 @@ fn risky(e: &syn::Expr, place: Place) -> Option<&syn::ExprBinary> {
             if !arith {
                 return None;
             }
-            if is_float(e) || (is_lit(&b.left) && is_lit(&b.right)) {
+            if is_float(e) || is_const_like(e) {
                 return None;
             }
             if let Some(inner) = risky(&b.left, place).or_else(|| risky(&b.right, place)) {
                 return Some(inner);
             }
-            let lit_operand = is_lit(&b.left) || is_lit(&b.right);
+            let lit_operand = is_const_like(&b.left) || is_const_like(&b.right);
             match (place, &b.op) {
                 (Place::Size, syn::BinOp::Add(_)) if is_len(e) => None,
                 (Place::Size, syn::BinOp::Sub(_)) if is_len(&b.left) => None,
@@ -180,7 +208,9 @@ impl Rule for UncheckedArithmetic {
             }
             syn::Expr::Index(i) => {
                 let parts: Vec<&syn::Expr> = match &*i.index {
-                    syn::Expr::Range(r) => r.start.iter().chain(r.end.iter()).map(|b| &**b).collect(),
+                    syn::Expr::Range(r) => {
+                        r.start.iter().chain(r.end.iter()).map(|b| &**b).collect()
+                    }
                     other => vec![other],
                 };
                 for p in parts {
