@@ -1,6 +1,8 @@
 //! Shared analyses: one copy each, used by every rule that needs them.
 
 pub mod asyncx;
+pub mod credentials;
+pub mod fnbody;
 pub mod guards;
 pub mod locals;
 pub mod macros;

@@ -66,6 +66,38 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "format",
     "expiry",
     "ttl",
+    // about a secret, not the secret: messages, locations, settings, holders
+    "msg",
+    "message",
+    "error",
+    "err",
+    "text",
+    "desc",
+    "description",
+    "endpoint",
+    "uri",
+    "dir",
+    "prefix",
+    "suffix",
+    "scheme",
+    "mode",
+    "status",
+    "store",
+    "provider",
+    "manager",
+    "source",
+    "required",
+    "enabled",
+    "expired",
+    "expires",
+    "expiration",
+    "lifetime",
+    "timeout",
+    "duration",
+    "version",
+    "algorithm",
+    "alg",
+    "strength",
 ];
 
 /// Prefixes of check-named functions (matched at a word boundary).
@@ -113,6 +145,7 @@ const CRYPTO_MATERIAL_WORDS: &[&str] = &[
 
 /// Words naming values compared as proofs of authenticity (non_constant_time_compare),
 /// besides the secret words.
+/// `tag` alone names serde/DER/HTML tags far more often than MAC tags; see `DIGEST_PAIRS`.
 const DIGEST_WORDS: &[&str] = &[
     "signature",
     "sig",
@@ -121,8 +154,14 @@ const DIGEST_WORDS: &[&str] = &[
     "digest",
     "hash",
     "checksum",
-    "tag",
 ];
+
+/// Digest words that need a qualifier: `auth_tag`, `mac_tag` (AEAD and MAC tags).
+const DIGEST_PAIRS: &[&str] = &["auth_tag", "mac_tag", "aead_tag", "gcm_tag", "expected_tag"];
+
+/// Digest words that rarely mean anything else (not `hash`: hash tables; not `mac`: MAC
+/// addresses; not `sig`: signals, significands; not `checksum`: CRCs).
+const STRONG_DIGEST_WORDS: &[&str] = &["signature", "hmac", "digest"];
 
 /// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
 const URL_WORDS: &[&str] = &[
@@ -160,6 +199,123 @@ const REDACTION_WORDS: &[&str] = &[
     "is_some",
     "is_none",
 ];
+
+/// Secret words that name lexer tokens and one-time codes as often as credentials: an
+/// identifier secret-named only through these is weak evidence (hardcoded_secret).
+const WEAK_SECRET_WORDS: &[&str] = &["token", "otp"];
+
+/// Words of literal values that stand for "fill this in" rather than a real secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "redacted",
+    "placeholder",
+    "replace",
+    "example",
+    "dummy",
+    "fake",
+    "mock",
+    "sample",
+    "todo",
+    "fixme",
+    "xxx",
+    "xxxx",
+    "insert",
+    "your",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "unset",
+    "empty",
+    "hidden",
+    "masked",
+];
+
+/// First words of functions that look a secret up by key rather than take its value
+/// (`get_secret("db")`, `load_token(path)`).
+const LOOKUP_VERBS: &[&str] = &[
+    "get",
+    "read",
+    "fetch",
+    "load",
+    "lookup",
+    "find",
+    "remove",
+    "delete",
+    "del",
+    "has",
+    "contains",
+    "take",
+    "require",
+    "expect",
+    "parse",
+    "resolve",
+    "retrieve",
+    "query",
+    "clear",
+    "revoke",
+    "invalidate",
+    "unset",
+    "is",
+    "env",
+];
+
+/// Words that make `token` a credential rather than a lexer token (`access_token`).
+const CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
+    "access", "refresh", "auth", "api", "bearer", "id", "csrf", "session", "github", "oauth",
+    "expected",
+];
+
+/// Words that, before a trailing `code`, make it a one-time code (`reset_code`).
+const SHORT_CODE_QUALIFIERS: &[&str] = &[
+    "reset",
+    "verification",
+    "verify",
+    "confirm",
+    "confirmation",
+    "auth",
+    "login",
+    "mfa",
+    "twofa",
+    "activation",
+    "recovery",
+    "backup",
+    "invite",
+    "invitation",
+    "magic",
+    "sms",
+    "email",
+];
+
+/// HTTP headers whose value is a credential, besides secret-named ones (`x-api-key`).
+const AUTH_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+/// Words naming a value derived from a password rather than the password (password_fast_hash).
+const DERIVED_WORDS: &[&str] = &["hashed", "encrypted", "salted", "salt", "stored"];
+
+/// Words naming one-time values that must be unique per use (insecure_random).
+const ONE_TIME_WORDS: &[&str] = &["nonce", "iv", "salt"];
+
+/// Words naming session identifiers and CSRF tokens (insecure_random).
+const SESSION_WORDS: &[&str] = &["session", "sid", "csrf", "xsrf", "sessionid"];
+
+/// Words naming short human-typed codes: inherently low-entropy (insecure_random).
+const SHORT_CODE_WORDS: &[&str] = &["otp", "pin", "totp", "hotp"];
+
+/// What kind of random material an identifier names (insecure_random): each kind tolerates
+/// different sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Material {
+    /// A credential: `token`, `api_key`, `secret`, `password`.
+    Secret,
+    /// A per-message value: `nonce`, `iv`, `salt`.
+    OneTime,
+    /// A session id or CSRF token.
+    Session,
+    /// A key of any kind (`key`, `hmac_key`, `cache_key`): crypto only when it comes from an RNG.
+    Key,
+    /// A short code a human types: `otp`, `pin`, `reset_code`.
+    ShortCode,
+}
 
 /// Words of type and value names that accept everything: a certificate verifier named
 /// `NoVerifier`, `SkipServerVerification`, `AcceptAnyCert`, `DangerousVerifier`
@@ -395,9 +551,25 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && words
+            && (words
                 .iter()
                 .any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+                || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
+    }
+
+    /// Digest-named with little doubt: a secret name other than a bare `token`, or a
+    /// `signature`/`hmac`/`digest`/`auth_tag` name. Used where no check-named function
+    /// vouches for the meaning (non_constant_time_compare outside `verify_*` fns).
+    pub fn is_strong_digest_name(&self, ident: &str) -> bool {
+        if self.is_secret_name(ident) {
+            return !self.is_weak_secret_name(ident);
+        }
+        let words = split_words(ident);
+        !self.has_trailing_non_secret(&words)
+            && (words
+                .iter()
+                .any(|w| STRONG_DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+                || DIGEST_PAIRS.iter().any(|p| words.join("_").contains(p)))
     }
 
     /// Password-named: `password`, `passwd`, `pwd`, `passphrase` (password_fast_hash), with
@@ -409,6 +581,15 @@ impl Vocab {
                 ["password", "passwd", "pwd", "passphrase", "pass", "pw"]
                     .iter()
                     .any(|t| word_is(w, t))
+            })
+    }
+
+    /// Password-named and naming the password itself, not something derived from it
+    /// (`password`, `new_pw`; not `password_hash`, `hashed_password`, `password_digest`).
+    pub fn is_plain_password_name(&self, ident: &str) -> bool {
+        self.is_password_name(ident)
+            && !split_words(ident).iter().any(|w| {
+                DIGEST_WORDS.iter().any(|d| word_is(w, d)) || DERIVED_WORDS.contains(&w.as_str())
             })
     }
 
@@ -542,6 +723,117 @@ impl Vocab {
         };
         CHECK_FN_PREFIXES.iter().any(|p| matches(p))
             || self.check_fn_prefixes.iter().any(|p| matches(p))
+    }
+
+    /// Secret-named only through a word that is just as often a lexer token or a one-time
+    /// code (`token`, `next_token`, `otp`): the value must look random to count as a secret.
+    pub fn is_weak_secret_name(&self, ident: &str) -> bool {
+        if !self.is_secret_name(ident) {
+            return false;
+        }
+        let words = split_words(ident);
+        let strong: Vec<String> = words
+            .iter()
+            .filter(|w| !WEAK_SECRET_WORDS.iter().any(|t| word_is(w, t)))
+            .cloned()
+            .collect();
+        let weak_present = strong.len() < words.len();
+        weak_present && !self.contains_secret_word(&strong) && {
+            // `auth_token`, `access_token`, `bearer_token` are credentials, not lexer tokens.
+            let joined = words.join("_");
+            !SECRET_PAIRS.iter().any(|p| joined.contains(p))
+                && !words
+                    .iter()
+                    .any(|w| CREDENTIAL_TOKEN_QUALIFIERS.contains(&w.as_str()))
+        }
+    }
+
+    /// A literal that stands for "fill this in", not a real secret: `<redacted>`, `***`,
+    /// `xxx`, `${API_KEY}`, `{{token}}`, `%PASSWORD%`, `your-api-key-here`, `REPLACE_ME`.
+    pub fn is_placeholder_value(&self, value: &str) -> bool {
+        let t = value.trim();
+        if t.is_empty() {
+            return true;
+        }
+        let mask = t
+            .chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '•' | '?' | '0'));
+        let wrapped = [
+            ("<", ">"),
+            ("{", "}"),
+            ("${", "}"),
+            ("[", "]"),
+            ("%", "%"),
+            ("$(", ")"),
+        ]
+        .iter()
+        .any(|(a, b)| t.len() > a.len() + b.len() && t.starts_with(a) && t.ends_with(b))
+            || t.starts_with('$')
+            || t.contains("{{")
+            || t.contains("${");
+        let lower = t.to_lowercase();
+        let words = split_words(t);
+        mask || wrapped
+            || lower.starts_with("your")
+            || words.iter().any(|w| {
+                PLACEHOLDER_WORDS
+                    .iter()
+                    .any(|p| w == p || (w.len() > 2 && w.chars().all(|c| c == 'x')))
+            })
+    }
+
+    /// A function that looks a secret up by key or tests for it (`get_secret`, `read_token`,
+    /// `has_password`), so its literal argument is a key, not the secret.
+    pub fn is_lookup_fn(&self, name: &str) -> bool {
+        let words = split_words(name);
+        let Some(first) = words.first() else {
+            return false;
+        };
+        LOOKUP_VERBS.iter().any(|v| first == v)
+            || words.last().is_some_and(|l| l == "env" || l == "var")
+    }
+
+    /// An HTTP header whose value is a credential: `Authorization`, `Proxy-Authorization`,
+    /// `Cookie`, or a secret-named one (`x-api-key`, `X-Auth-Token`).
+    pub fn is_auth_header_name(&self, name: &str) -> bool {
+        let lower = name.to_lowercase().replace('_', "-");
+        AUTH_HEADERS.iter().any(|h| lower == *h) || self.is_secret_name(name)
+    }
+
+    /// The kind of random material an identifier names, if any (insecure_random):
+    /// `api_token` → Secret, `nonce` → OneTime, `session_id` → Session, `key` → Key,
+    /// `reset_code` → ShortCode; `user_id`, `seed`, `key_len` → none.
+    pub fn material_kind(&self, ident: &str) -> Option<Material> {
+        let words = split_words(ident);
+        if words.is_empty() {
+            return None;
+        }
+        let has = |list: &[&str]| words.iter().any(|w| list.iter().any(|t| word_is(w, t)));
+        let last = words.last().map(String::as_str).unwrap_or_default();
+        // `session_id`/`reset_code` name the value even though `id`/`code` trail.
+        let trailing_ok = !self.has_trailing_non_secret(&words) || last == "id" || last == "code";
+        if !trailing_ok {
+            return None;
+        }
+        if has(SHORT_CODE_WORDS) || (last == "code" && has(SHORT_CODE_QUALIFIERS)) {
+            return Some(Material::ShortCode);
+        }
+        if has(ONE_TIME_WORDS) {
+            return Some(Material::OneTime);
+        }
+        if has(SESSION_WORDS) {
+            return Some(Material::Session);
+        }
+        if last == "id" {
+            return None;
+        }
+        if self.is_secret_name(ident) {
+            return Some(Material::Secret);
+        }
+        if words.iter().any(|w| word_is(w, "key")) {
+            return Some(Material::Key);
+        }
+        None
     }
 
     /// Whether a fn named `name` is an allow-listed sanitizer (matched on the last path
@@ -1193,6 +1485,89 @@ mod tests {
         }
         for s in ["key_len", "user_id", "status_code", "monkey"] {
             assert!(!v.is_crypto_material_name(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn weak_and_strong_names() {
+        let v = Vocab::default();
+        for s in ["token", "next_token", "tokens", "otp"] {
+            assert!(v.is_weak_secret_name(s), "{s}");
+        }
+        for s in [
+            "access_token",
+            "auth_token",
+            "api_token",
+            "expected_token",
+            "password",
+            "jwt_secret",
+        ] {
+            assert!(!v.is_weak_secret_name(s), "{s}");
+        }
+        for s in ["signature", "expected_hmac", "auth_tag", "password"] {
+            assert!(v.is_strong_digest_name(s), "{s}");
+        }
+        for s in ["hash", "entry_hash", "token", "mac", "tag", "checksum"] {
+            assert!(!v.is_strong_digest_name(s), "{s}");
+        }
+        assert!(
+            v.is_digest_name("checksum")
+                && !v.is_digest_name("tag")
+                && !v.is_digest_name("type_tag")
+        );
+    }
+
+    #[test]
+    fn placeholders_lookups_headers() {
+        let v = Vocab::default();
+        for s in [
+            "",
+            "<redacted>",
+            "***",
+            "xxxx",
+            "${API_KEY}",
+            "{{token}}",
+            "%PASSWORD%",
+            "your-api-key-here",
+            "REPLACE_ME",
+            "dummy-token",
+        ] {
+            assert!(v.is_placeholder_value(s), "{s:?}");
+        }
+        for s in ["hunter2", "changeme", "s3cr3t", "sk-live-123"] {
+            assert!(!v.is_placeholder_value(s), "{s:?}");
+        }
+        assert!(
+            v.is_lookup_fn("get_secret")
+                && v.is_lookup_fn("read_token")
+                && !v.is_lookup_fn("set_password")
+        );
+        assert!(v.is_auth_header_name("Authorization") && v.is_auth_header_name("x-api-key"));
+        assert!(!v.is_auth_header_name("content-type"));
+        assert!(
+            v.is_plain_password_name("new_password") && !v.is_plain_password_name("password_hash")
+        );
+    }
+
+    #[test]
+    fn material_kinds() {
+        let v = Vocab::default();
+        let cases = [
+            ("api_token", Some(Material::Secret)),
+            ("nonce", Some(Material::OneTime)),
+            ("iv", Some(Material::OneTime)),
+            ("session_id", Some(Material::Session)),
+            ("csrf_token", Some(Material::Session)),
+            ("cache_key", Some(Material::Key)),
+            ("reset_code", Some(Material::ShortCode)),
+            ("otp", Some(Material::ShortCode)),
+            ("status_code", None),
+            ("user_id", None),
+            ("seed", None),
+            ("key_len", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(v.material_kind(name), want, "{name}");
         }
     }
 }
