@@ -117,8 +117,10 @@ impl Rule for EcbMode {
                 }
             }
             syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "for_each" | "map" | "try_for_each")
-                    && iterates_chunks(&m.receiver) =>
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "for_each" | "map" | "try_for_each"
+                ) && iterates_chunks(&m.receiver) =>
             {
                 // `data.chunks_mut(16).for_each(|c| cipher.encrypt_block(c.into()))`
                 if let Some(syn::Expr::Closure(c)) = m.args.first().map(paths::peel)
@@ -234,7 +236,9 @@ fn iterates_chunks(expr: &syn::Expr) -> bool {
 fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
     let mut derived = vec![chunk.clone()];
     for b in fnbody::bindings(body) {
-        if b.init.is_some_and(|i| derived.iter().any(|d| mentions(i, d))) {
+        if b.init
+            .is_some_and(|i| derived.iter().any(|d| mentions(i, d)))
+        {
             derived.push(b.ident.clone());
         }
     }
@@ -242,7 +246,9 @@ fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
     let mut call = None;
     fnbody::any_in_block(body, &mut |e| {
         match e {
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::BitXor(_) | syn::BinOp::BitXorAssign(_)) => {
+            syn::Expr::Binary(b)
+                if matches!(b.op, syn::BinOp::BitXor(_) | syn::BinOp::BitXorAssign(_)) =>
+            {
                 chained = true;
             }
             syn::Expr::MethodCall(m) => {
@@ -252,7 +258,9 @@ fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
                 }
                 if call.is_none()
                     && BLOCK_METHODS.contains(&name.as_str())
-                    && m.args.iter().any(|a| derived.iter().any(|d| mentions(a, d)))
+                    && m.args
+                        .iter()
+                        .any(|a| derived.iter().any(|d| mentions(a, d)))
                 {
                     call = Some(m.method.span());
                 }

@@ -114,7 +114,12 @@ impl Rule for InsecureRandom {
             };
             let target = b.ident.to_string();
             if targets(vocab, &target, weak.source) && !has_csprng(init, uses, weak.source) {
-                hits.push(Hit { target, span, weak, via_local });
+                hits.push(Hit {
+                    target,
+                    span,
+                    weak,
+                    via_local,
+                });
             } else if vocab.material_kind(&target).is_none() {
                 weak_locals.push((b.ident.clone(), weak));
             }
@@ -145,12 +150,17 @@ impl Rule for InsecureRandom {
                 Source::Time => format!("the clock (`{}`)", h.weak.text),
                 Source::Pid => "the process id".to_string(),
                 Source::Counter => format!("a counter (`{}`)", h.weak.text),
-                Source::LowEntropy => format!("`{}`, which has too few bits for a secret", h.weak.text),
+                Source::LowEntropy => {
+                    format!("`{}`, which has too few bits for a secret", h.weak.text)
+                }
             };
             let mut r = cx.report(
                 &Self::META,
                 h.span,
-                format!("`{}` is generated from {what}, which is predictable", h.target),
+                format!(
+                    "`{}` is generated from {what}, which is predictable",
+                    h.target
+                ),
             );
             if h.via_local {
                 r = r.label(h.weak.span, "the predictable source");
@@ -274,10 +284,15 @@ fn weak_source(e: &syn::Expr, uses: &UseMap) -> Option<Weak> {
             }
             // `rand::random::<u32>()`
             if last == "random"
-                && let Some(syn::PathArguments::AngleBracketed(a)) = p.path.segments.last().map(|s| &s.arguments)
+                && let Some(syn::PathArguments::AngleBracketed(a)) =
+                    p.path.segments.last().map(|s| &s.arguments)
                 && is_small_int(a)
             {
-                return weak(Source::LowEntropy, c.span(), format!("{}::<{}>()", shown(&segs), quote_args(a)));
+                return weak(
+                    Source::LowEntropy,
+                    c.span(),
+                    format!("{}::<{}>()", shown(&segs), quote_args(a)),
+                );
             }
             path_source(&segs).and_then(|s| weak(s, c.span(), shown(&segs)))
         }
@@ -294,7 +309,11 @@ fn weak_source(e: &syn::Expr, uses: &UseMap) -> Option<Weak> {
                 && let Some(t) = &m.turbofish
                 && is_small_int(t)
             {
-                return weak(Source::LowEntropy, m.span(), format!(".{method}::<{}>()", quote_args(t)));
+                return weak(
+                    Source::LowEntropy,
+                    m.span(),
+                    format!(".{method}::<{}>()", quote_args(t)),
+                );
             }
             None
         }
@@ -324,7 +343,10 @@ fn is_literal_seed(arg: &syn::Expr) -> bool {
     match paths::peel(arg) {
         syn::Expr::Lit(_) => true,
         syn::Expr::Repeat(r) => matches!(paths::peel(&r.expr), syn::Expr::Lit(_)),
-        syn::Expr::Array(a) => a.elems.iter().all(|e| matches!(paths::peel(e), syn::Expr::Lit(_))),
+        syn::Expr::Array(a) => a
+            .elems
+            .iter()
+            .all(|e| matches!(paths::peel(e), syn::Expr::Lit(_))),
         _ => false,
     }
 }
@@ -392,7 +414,14 @@ fn has_csprng(expr: &syn::Expr, uses: &UseMap, source: Source) -> bool {
         segs.iter().any(|s| {
             matches!(
                 s.as_str(),
-                "thread_rng" | "OsRng" | "getrandom" | "SystemRandom" | "rand_bytes" | "new_v4" | "from_entropy" | "from_os_rng"
+                "thread_rng"
+                    | "OsRng"
+                    | "getrandom"
+                    | "SystemRandom"
+                    | "rand_bytes"
+                    | "new_v4"
+                    | "from_entropy"
+                    | "from_os_rng"
             )
         }) || paths::ends_with(&segs, &["rand", "random"])
             || paths::ends_with(&segs, &["rand", "rng"])

@@ -106,7 +106,11 @@ fn applies(cx: &Cx<'_>) -> bool {
         Some(f) => {
             let eq_trait = matches!(&f.kind, FnKind::TraitImpl { trait_name, .. }
                 if matches!(trait_name.as_str(), "PartialEq" | "Eq" | "PartialOrd" | "Ord" | "Hash"));
-            !eq_trait && !matches!(f.name.as_str(), "eq" | "ne" | "cmp" | "partial_cmp" | "hash")
+            !eq_trait
+                && !matches!(
+                    f.name.as_str(),
+                    "eq" | "ne" | "cmp" | "partial_cmp" | "hash"
+                )
         }
         None => true,
     }
@@ -223,15 +227,19 @@ fn is_sentinel(expr: &syn::Expr, vocab: &Vocab) -> bool {
     match paths::peel(expr) {
         syn::Expr::Lit(l) => match &l.lit {
             syn::Lit::Str(s) => !credentials::could_be_secret(&s.value(), vocab, Evidence::Weak),
-            syn::Lit::ByteStr(b) => {
-                !credentials::could_be_secret(&String::from_utf8_lossy(&b.value()), vocab, Evidence::Weak)
-            }
+            syn::Lit::ByteStr(b) => !credentials::could_be_secret(
+                &String::from_utf8_lossy(&b.value()),
+                vocab,
+                Evidence::Weak,
+            ),
             _ => true,
         },
         syn::Expr::Path(p) => is_variant_path(&p.path),
         syn::Expr::Call(c) => match paths::peel(&c.func) {
             // `Some("")`, `Ok(0)`
-            syn::Expr::Path(p) if (p.path.is_ident("Some") || p.path.is_ident("Ok")) && c.args.len() == 1 => {
+            syn::Expr::Path(p)
+                if (p.path.is_ident("Some") || p.path.is_ident("Ok")) && c.args.len() == 1 =>
+            {
                 is_sentinel(&c.args[0], vocab)
             }
             syn::Expr::Path(p) => {
@@ -244,7 +252,9 @@ fn is_sentinel(expr: &syn::Expr, vocab: &Vocab) -> bool {
             }
             _ => false,
         },
-        syn::Expr::Array(_) | syn::Expr::Repeat(_) | syn::Expr::Struct(_) | syn::Expr::Tuple(_) => true,
+        syn::Expr::Array(_) | syn::Expr::Repeat(_) | syn::Expr::Struct(_) | syn::Expr::Tuple(_) => {
+            true
+        }
         syn::Expr::MethodCall(m) => m.method == "is_empty" || m.method == "len",
         _ => false,
     }

@@ -61,7 +61,16 @@ declare_rule! {
 const HELP: &str = "hash passwords with a slow, salted KDF: `argon2::Argon2::default().hash_password(..)`, `bcrypt::hash`, `scrypt`, or `pbkdf2` with at least 600 000 iterations";
 
 /// Methods that feed data to a hasher.
-const FEED_METHODS: &[&str] = &["update", "chain_update", "chain", "input", "input_str", "write", "write_str", "digest_update"];
+const FEED_METHODS: &[&str] = &[
+    "update",
+    "chain_update",
+    "chain",
+    "input",
+    "input_str",
+    "write",
+    "write_str",
+    "digest_update",
+];
 
 impl Rule for PasswordFastHash {
     fn interests(&self) -> &'static [NodeKind] {
@@ -122,7 +131,9 @@ impl Rule for PasswordFastHash {
                         .iter()
                         .find(|(b, _)| fnbody::is_name(&m.args[0], b.ident))
                         .map(|(_, a)| a.clone());
-                    if let (Some(algo), Some((span, name))) = (algo, password_in(&m.receiver, vocab, 0)) {
+                    if let (Some(algo), Some((span, name))) =
+                        (algo, password_in(&m.receiver, vocab, 0))
+                    {
                         found.push((span, name, algo));
                     }
                 }
@@ -165,7 +176,10 @@ fn hasher_ctor(expr: &syn::Expr, uses: &UseMap) -> Option<String> {
     };
     let segs = uses.resolve(&p.path);
     let last = segs.last()?.as_str();
-    if !matches!(last, "new" | "default" | "new_with_prefix" | "new_keyed" | "new_derive_key") {
+    if !matches!(
+        last,
+        "new" | "default" | "new_with_prefix" | "new_keyed" | "new_derive_key"
+    ) {
         return None;
     }
     if let Some(algo) = fast_hash_in(&segs[..segs.len() - 1]) {
@@ -210,7 +224,8 @@ fn algorithm_arg(arg: &syn::Expr, uses: &UseMap) -> Option<String> {
         syn::Expr::Path(p) => {
             let segs = uses.resolve(&p.path);
             let last = segs.last()?;
-            (last.starts_with("SHA") || last.starts_with("BLAKE") || last.starts_with("MD5")).then(|| last.clone())
+            (last.starts_with("SHA") || last.starts_with("BLAKE") || last.starts_with("MD5"))
+                .then(|| last.clone())
         }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = paths::peel(&c.func) else {
@@ -303,15 +318,27 @@ fn password_in(expr: &syn::Expr, vocab: &Vocab, depth: usize) -> Option<(Span, S
             if let Some(name) = fa.inline.iter().find(|n| vocab.is_plain_password_name(n)) {
                 return Some((m.span(), name.clone()));
             }
-            fa.args.iter().find_map(|a| password_in(a, vocab, depth + 1))
+            fa.args
+                .iter()
+                .find_map(|a| password_in(a, vocab, depth + 1))
         }
-        syn::Expr::Array(a) => a.elems.iter().find_map(|x| password_in(x, vocab, depth + 1)),
-        syn::Expr::Tuple(t) => t.elems.iter().find_map(|x| password_in(x, vocab, depth + 1)),
+        syn::Expr::Array(a) => a
+            .elems
+            .iter()
+            .find_map(|x| password_in(x, vocab, depth + 1)),
+        syn::Expr::Tuple(t) => t
+            .elems
+            .iter()
+            .find_map(|x| password_in(x, vocab, depth + 1)),
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
-            password_in(&b.left, vocab, depth + 1).or_else(|| password_in(&b.right, vocab, depth + 1))
+            password_in(&b.left, vocab, depth + 1)
+                .or_else(|| password_in(&b.right, vocab, depth + 1))
         }
         syn::Expr::MethodCall(m)
-            if matches!(m.method.to_string().as_str(), "concat" | "join" | "chain" | "to_vec" | "as_bytes" | "as_str") =>
+            if matches!(
+                m.method.to_string().as_str(),
+                "concat" | "join" | "chain" | "to_vec" | "as_bytes" | "as_str"
+            ) =>
         {
             password_in(&m.receiver, vocab, depth + 1)
         }

@@ -2,9 +2,9 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::analysis::fnbody::{self, Binding};
+use crate::analysis::macros;
 use crate::analysis::paths::{self, UseMap};
 use crate::analysis::vocab::{Vocab, split_words};
-use crate::analysis::macros;
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
 use crate::rule::{NodeKind, Rule};
@@ -167,7 +167,9 @@ fn report_arg(cx: &mut Cx<'_>, span: Span, callee: &str, kind: &str) {
     let msg = if callee.ends_with("::default") {
         format!("`{callee}()` is all zeros, but {article} {what} must be unique for every {per}")
     } else {
-        format!("fixed {what} passed to `{callee}`, but {article} {what} must be unique for every {per}")
+        format!(
+            "fixed {what} passed to `{callee}`, but {article} {what} must be unique for every {per}"
+        )
     };
     cx.report(&StaticNonce::META, span, msg).help(HELP);
 }
@@ -220,8 +222,10 @@ fn check_call(cx: &mut Cx<'_>, c: &syn::ExprCall) {
         Some((2, "iv"))
     } else if paths::ends_with(&segs, &["Crypter", "new"]) {
         Some((3, "iv"))
-    } else if matches!(last.as_str(), "pbkdf2_hmac" | "pbkdf2" | "pbkdf2_hmac_array" | "pbkdf2_array")
-        || paths::ends_with(&segs, &["scrypt", "scrypt"])
+    } else if matches!(
+        last.as_str(),
+        "pbkdf2_hmac" | "pbkdf2" | "pbkdf2_hmac_array" | "pbkdf2_array"
+    ) || paths::ends_with(&segs, &["scrypt", "scrypt"])
     {
         Some((1, "salt"))
     } else if paths::ends_with(&segs, &["pbkdf2", "derive"])
@@ -250,7 +254,11 @@ fn check_call(cx: &mut Cx<'_>, c: &syn::ExprCall) {
 fn check_method(cx: &mut Cx<'_>, m: &syn::ExprMethodCall) {
     let method = m.method.to_string();
     let (arg, what) = match method.as_str() {
-        "encrypt" | "decrypt" | "encrypt_in_place" | "decrypt_in_place" | "encrypt_in_place_detached"
+        "encrypt"
+        | "decrypt"
+        | "encrypt_in_place"
+        | "decrypt_in_place"
+        | "encrypt_in_place_detached"
         | "decrypt_in_place_detached"
             if m.args.len() >= 2 =>
         {
@@ -262,7 +270,9 @@ fn check_method(cx: &mut Cx<'_>, m: &syn::ExprMethodCall) {
         }
         "hash_password_into" if m.args.len() == 3 => (&m.args[1], "salt"),
         // `.nonce(..)`, `.with_iv(..)`, `.set_salt(..)`: the method names its argument.
-        _ if cx.vocab().is_nonce_name(split_words(&method).last().map_or("", String::as_str))
+        _ if cx
+            .vocab()
+            .is_nonce_name(split_words(&method).last().map_or("", String::as_str))
             && !m.args.is_empty() =>
         {
             match m.args.last() {
@@ -293,8 +303,17 @@ fn nonce_shaped(arg: &syn::Expr) -> bool {
 fn is_ctor(name: &str) -> bool {
     matches!(
         name,
-        "from_slice" | "from" | "new" | "clone_from_slice" | "assume_unique_for_key" | "from_b64" | "encode_b64"
-            | "try_from" | "from_array" | "from_bytes" | "from_exact_iter"
+        "from_slice"
+            | "from"
+            | "new"
+            | "clone_from_slice"
+            | "assume_unique_for_key"
+            | "from_b64"
+            | "encode_b64"
+            | "try_from"
+            | "from_array"
+            | "from_bytes"
+            | "from_exact_iter"
     )
 }
 
@@ -333,8 +352,11 @@ fn is_zero_init(expr: &syn::Expr) -> bool {
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "vec" => {
             macros::parse_expr_list(&m.mac).is_some_and(|items| items.first().is_some_and(zero))
         }
-        syn::Expr::Call(c) => c.args.is_empty() && matches!(paths::peel(&c.func), syn::Expr::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident == "default")),
+        syn::Expr::Call(c) => {
+            c.args.is_empty()
+                && matches!(paths::peel(&c.func), syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "default"))
+        }
         _ => false,
     }
 }
@@ -352,9 +374,15 @@ fn static_value_in(
     let e = paths::peel(expr);
     let is_lit = |x: &syn::Expr| matches!(paths::peel(x), syn::Expr::Lit(_));
     match e {
-        syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::ByteStr(_) | syn::Lit::Str(_) | syn::Lit::CStr(_)).then(|| e.span()),
+        syn::Expr::Lit(l) => matches!(
+            l.lit,
+            syn::Lit::ByteStr(_) | syn::Lit::Str(_) | syn::Lit::CStr(_)
+        )
+        .then(|| e.span()),
         syn::Expr::Repeat(r) => is_lit(&r.expr).then(|| e.span()),
-        syn::Expr::Array(a) => (!a.elems.is_empty() && a.elems.iter().all(is_lit)).then(|| e.span()),
+        syn::Expr::Array(a) => {
+            (!a.elems.is_empty() && a.elems.iter().all(is_lit)).then(|| e.span())
+        }
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "vec" => {
             let items = macros::parse_expr_list(&m.mac)?;
             (!items.is_empty() && items.iter().all(is_lit)).then(|| e.span())
@@ -362,8 +390,17 @@ fn static_value_in(
         syn::Expr::MethodCall(m)
             if matches!(
                 m.method.to_string().as_str(),
-                "into" | "to_vec" | "as_ref" | "as_slice" | "try_into" | "unwrap" | "expect" | "as_bytes" | "to_owned"
-                    | "clone" | "into_bytes"
+                "into"
+                    | "to_vec"
+                    | "as_ref"
+                    | "as_slice"
+                    | "try_into"
+                    | "unwrap"
+                    | "expect"
+                    | "as_bytes"
+                    | "to_owned"
+                    | "clone"
+                    | "into_bytes"
             ) =>
         {
             static_value_in(&m.receiver, uses, vocab, stop, depth + 1)
@@ -409,7 +446,17 @@ fn is_mutated(block: &syn::Block, b: &Binding<'_>) -> bool {
                     || method.starts_with("swap")
                     || method.starts_with("set")
                     || method.starts_with("increment")
-                    || matches!(method.as_str(), "reverse" | "rotate_left" | "rotate_right" | "push" | "extend" | "extend_from_slice" | "insert" | "resize"))
+                    || matches!(
+                        method.as_str(),
+                        "reverse"
+                            | "rotate_left"
+                            | "rotate_right"
+                            | "push"
+                            | "extend"
+                            | "extend_from_slice"
+                            | "insert"
+                            | "resize"
+                    ))
         }
         _ => false,
     })
@@ -437,7 +484,9 @@ fn rooted_at(expr: &syn::Expr, ident: &syn::Ident) -> bool {
         match paths::peel(e) {
             syn::Expr::Index(i) => e = &i.expr,
             syn::Expr::Field(f) => e = &f.base,
-            syn::Expr::MethodCall(m) if m.method.to_string().starts_with("as_mut") => e = &m.receiver,
+            syn::Expr::MethodCall(m) if m.method.to_string().starts_with("as_mut") => {
+                e = &m.receiver
+            }
             other => return fnbody::is_name(other, ident),
         }
     }

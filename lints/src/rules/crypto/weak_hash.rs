@@ -223,7 +223,10 @@ fn algo_of(name: &str) -> Option<&'static str> {
 /// A type path naming a weak hash: `Sha1`, `sha1::Sha1`, `md5::Md5`, `Md5Core`.
 fn weak_type(segs: &[String]) -> Option<&'static str> {
     let last = segs.last()?;
-    if matches!(last.as_str(), "Md5" | "Md4" | "Md2" | "Sha1" | "Md5Core" | "Sha1Core" | "Md4Core") {
+    if matches!(
+        last.as_str(),
+        "Md5" | "Md4" | "Md2" | "Sha1" | "Md5Core" | "Sha1Core" | "Md4Core"
+    ) {
         return algo_of(last);
     }
     weak_segment(segs).map(|(_, a)| a)
@@ -239,7 +242,17 @@ fn weak_segment(segs: &[String]) -> Option<(usize, &'static str)> {
             // A weak hash type or crate with something after it: `Sha1::new`, `md5::compute`.
             if matches!(
                 s,
-                "Md5" | "Md4" | "Md2" | "Sha1" | "Md5Core" | "Sha1Core" | "md5" | "md4" | "md2" | "sha1" | "sha1_smol"
+                "Md5"
+                    | "Md4"
+                    | "Md2"
+                    | "Sha1"
+                    | "Md5Core"
+                    | "Sha1Core"
+                    | "md5"
+                    | "md4"
+                    | "md2"
+                    | "sha1"
+                    | "sha1_smol"
             ) {
                 // `sha1::OUTPUT_LEN`, `md5::BLOCK_SIZE`: a size constant hashes nothing.
                 let last = &segs[n - 1];
@@ -251,13 +264,19 @@ fn weak_segment(segs: &[String]) -> Option<(usize, &'static str)> {
             }
             continue;
         }
-        if matches!(s, "SHA1_FOR_LEGACY_USE_ONLY" | "HMAC_SHA1_FOR_LEGACY_USE_ONLY") {
+        if matches!(
+            s,
+            "SHA1_FOR_LEGACY_USE_ONLY" | "HMAC_SHA1_FOR_LEGACY_USE_ONLY"
+        ) {
             return Some((i, "SHA-1"));
         }
         // `MessageDigest::md5()`, `Md::sha1()`, `openssl::sha::sha1(..)`, `digest::SHA1`.
         if n >= 2
             && matches!(s, "md5" | "sha1" | "md4" | "MD5" | "SHA1")
-            && matches!(segs[n - 2].as_str(), "MessageDigest" | "Md" | "MdRef" | "sha" | "hash" | "digest" | "hmac")
+            && matches!(
+                segs[n - 2].as_str(),
+                "MessageDigest" | "Md" | "MdRef" | "sha" | "hash" | "digest" | "hmac"
+            )
         {
             return algo_of(s).map(|a| (i, a));
         }

@@ -60,7 +60,13 @@ const HELP: &str = "load the secret at runtime from the environment or a secret 
 
 impl Rule for HardcodedSecret {
     fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::Item, NodeKind::Fn, NodeKind::Local, NodeKind::Expr, NodeKind::Macro]
+        &[
+            NodeKind::Item,
+            NodeKind::Fn,
+            NodeKind::Local,
+            NodeKind::Expr,
+            NodeKind::Macro,
+        ]
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
@@ -221,7 +227,10 @@ fn call_args(cx: &mut Cx<'_>, name: &str, ty: Option<&str>, args: &[&syn::Expr])
     // `SecretString::new("..")`, `ApiKey::from("..")`: a secret-named type's constructor.
     if let Some(ty) = ty
         && args.len() == 1
-        && matches!(name, "new" | "from" | "from_str" | "from_static" | "from_secret" | "from_bytes")
+        && matches!(
+            name,
+            "new" | "from" | "from_str" | "from_static" | "from_secret" | "from_bytes"
+        )
         && vocab.is_secret_name(ty)
     {
         let evidence = if vocab.is_weak_secret_name(ty) {
@@ -230,7 +239,13 @@ fn call_args(cx: &mut Cx<'_>, name: &str, ty: Option<&str>, args: &[&syn::Expr])
             Evidence::Strong
         };
         if let Some(lit) = credentials::literal_value(last, &cx.uses, vocab) {
-            report_value(cx, &lit, &lit.text, evidence, &format!("`{ty}::{name}(..)`"));
+            report_value(
+                cx,
+                &lit,
+                &lit.text,
+                evidence,
+                &format!("`{ty}::{name}(..)`"),
+            );
         }
         return;
     }
@@ -242,14 +257,26 @@ fn call_args(cx: &mut Cx<'_>, name: &str, ty: Option<&str>, args: &[&syn::Expr])
             Evidence::Strong
         };
         if let Some(lit) = credentials::literal_value(last, &cx.uses, vocab) {
-            report_value(cx, &lit, &lit.text, evidence, &format!("argument of `{name}`"));
+            report_value(
+                cx,
+                &lit,
+                &lit.text,
+                evidence,
+                &format!("argument of `{name}`"),
+            );
         }
         return;
     }
     // `.basic_auth(user, Some(".."))`: the password is the second argument.
     if name == "basic_auth" && args.len() == 2 {
         if let Some(lit) = credentials::literal_value(args[1], &cx.uses, vocab) {
-            report_value(cx, &lit, &lit.text, Evidence::Strong, "password argument of `basic_auth`");
+            report_value(
+                cx,
+                &lit,
+                &lit.text,
+                Evidence::Strong,
+                "password argument of `basic_auth`",
+            );
         }
         return;
     }
@@ -269,7 +296,10 @@ fn key_value(cx: &mut Cx<'_>, key: &syn::Expr, value: &syn::Expr) {
                 return;
             };
             let n = last.ident.to_string();
-            if !n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+            if !n
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
                 return;
             }
             n
@@ -301,7 +331,13 @@ fn key_value(cx: &mut Cx<'_>, key: &syn::Expr, value: &syn::Expr) {
         Evidence::Strong
     };
     let credential = credential.to_string();
-    report_value(cx, &lit, &credential, evidence, &format!("value for `{key_name}`"));
+    report_value(
+        cx,
+        &lit,
+        &credential,
+        evidence,
+        &format!("value for `{key_name}`"),
+    );
 }
 
 /// `json!({"api_key": "..."})`: string pairs at any depth of the macro body.
@@ -312,7 +348,10 @@ fn json_pairs(cx: &mut Cx<'_>, tokens: TokenStream, depth: usize) {
     let toks: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, tt) in toks.iter().enumerate() {
         if let TokenTree::Group(g) = tt
-            && matches!(g.delimiter(), Delimiter::Brace | Delimiter::Bracket | Delimiter::Parenthesis)
+            && matches!(
+                g.delimiter(),
+                Delimiter::Brace | Delimiter::Bracket | Delimiter::Parenthesis
+            )
         {
             json_pairs(cx, g.stream(), depth + 1);
             continue;
@@ -353,7 +392,13 @@ fn json_pairs(cx: &mut Cx<'_>, tokens: TokenStream, depth: usize) {
             span: v.span(),
             text: value,
         };
-        report_value(cx, &lit, &lit.text, evidence, &format!("JSON field `{key}`"));
+        report_value(
+            cx,
+            &lit,
+            &lit.text,
+            evidence,
+            &format!("JSON field `{key}`"),
+        );
     }
 }
 

@@ -129,17 +129,21 @@ fn check_fallback_shape(
             let method = m.method.to_string();
             let fallback = match method.as_str() {
                 "unwrap_or_default" if m.args.is_empty() => Some(FallbackKind::Empty),
-                "unwrap_or" | "or" if m.args.len() == 1 => fallback_value(&m.args[0]).map(|(k, _)| k),
-                "unwrap_or_else" | "or_else" if m.args.len() == 1 => match paths::peel(&m.args[0]) {
-                    syn::Expr::Closure(c) => fallback_value(&c.body).map(|(k, _)| k),
-                    // `.unwrap_or_else(String::new)`, `.unwrap_or_else(Default::default)`
-                    syn::Expr::Path(p) => {
-                        let segs = paths::segments(&p.path);
-                        matches!(segs.last().map(String::as_str), Some("new" | "default"))
-                            .then_some(FallbackKind::Empty)
+                "unwrap_or" | "or" if m.args.len() == 1 => {
+                    fallback_value(&m.args[0]).map(|(k, _)| k)
+                }
+                "unwrap_or_else" | "or_else" if m.args.len() == 1 => {
+                    match paths::peel(&m.args[0]) {
+                        syn::Expr::Closure(c) => fallback_value(&c.body).map(|(k, _)| k),
+                        // `.unwrap_or_else(String::new)`, `.unwrap_or_else(Default::default)`
+                        syn::Expr::Path(p) => {
+                            let segs = paths::segments(&p.path);
+                            matches!(segs.last().map(String::as_str), Some("new" | "default"))
+                                .then_some(FallbackKind::Empty)
+                        }
+                        _ => None,
                     }
-                    _ => None,
-                },
+                }
                 _ => None,
             };
             let Some(kind) = fallback else {
@@ -163,7 +167,8 @@ fn check_fallback_shape(
             }
         }
         syn::Expr::If(i) => {
-            let (syn::Expr::Let(let_expr), Some((_, else_branch))) = (&*i.cond, &i.else_branch) else {
+            let (syn::Expr::Let(let_expr), Some((_, else_branch))) = (&*i.cond, &i.else_branch)
+            else {
                 return;
             };
             if !is_present_pattern(&let_expr.pat) {
@@ -194,7 +199,10 @@ fn report(cx: &mut Cx<'_>, span: Span, l: &Lookup, kind: FallbackKind) {
     cx.report(
         &SecretFallback::META,
         span,
-        format!("secret `{}` silently falls back to {what} when it is missing", l.key),
+        format!(
+            "secret `{}` silently falls back to {what} when it is missing",
+            l.key
+        ),
     )
     .label(l.span, "the secret is read here")
     .help(HELP);
@@ -233,7 +241,11 @@ fn fallback_kind<'a>(expr: &mut &'a syn::Expr, value: &mut &'a syn::Expr) -> Opt
         match *expr {
             syn::Expr::Lit(l) => {
                 let empty = matches!(&l.lit, syn::Lit::Str(s) if s.value().is_empty());
-                return Some(if empty { FallbackKind::Empty } else { FallbackKind::Literal });
+                return Some(if empty {
+                    FallbackKind::Empty
+                } else {
+                    FallbackKind::Literal
+                });
             }
             syn::Expr::Block(b) => {
                 // `{ warn!(..); "dev".into() }`: the tail decides.
@@ -248,7 +260,13 @@ fn fallback_kind<'a>(expr: &mut &'a syn::Expr, value: &mut &'a syn::Expr) -> Opt
             syn::Expr::MethodCall(m)
                 if matches!(
                     m.method.to_string().as_str(),
-                    "to_string" | "to_owned" | "into" | "to_vec" | "as_bytes" | "into_bytes" | "as_str"
+                    "to_string"
+                        | "to_owned"
+                        | "into"
+                        | "to_vec"
+                        | "as_bytes"
+                        | "into_bytes"
+                        | "as_str"
                 ) =>
             {
                 *expr = &m.receiver;
@@ -273,7 +291,9 @@ fn fallback_kind<'a>(expr: &mut &'a syn::Expr, value: &mut &'a syn::Expr) -> Opt
                 // `DEFAULT_SECRET`: a constant is as known as a literal.
                 let last = p.path.segments.last()?.ident.to_string();
                 let constant = last.len() > 1
-                    && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                    && last
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
                 return constant.then_some(FallbackKind::Literal);
             }
             _ => return None,
@@ -290,8 +310,19 @@ fn peel_option_adapters(mut expr: &syn::Expr) -> &syn::Expr {
             syn::Expr::MethodCall(m)
                 if matches!(
                     m.method.to_string().as_str(),
-                    "ok" | "map" | "filter" | "as_deref" | "as_ref" | "cloned" | "copied" | "map_err"
-                        | "and_then" | "or_else" | "or" | "to_owned" | "as_str" | "into_string"
+                    "ok" | "map"
+                        | "filter"
+                        | "as_deref"
+                        | "as_ref"
+                        | "cloned"
+                        | "copied"
+                        | "map_err"
+                        | "and_then"
+                        | "or_else"
+                        | "or"
+                        | "to_owned"
+                        | "as_str"
+                        | "into_string"
                 ) =>
             {
                 expr = &m.receiver;
@@ -321,7 +352,10 @@ fn secret_lookup(expr: &syn::Expr, cx: &Cx<'_>) -> Option<Lookup> {
                 return None;
             }
             let key = key_name(c.args.first()?)?;
-            is_secret_key(vocab, &key).then(|| Lookup { key, span: c.span() })
+            is_secret_key(vocab, &key).then(|| Lookup {
+                key,
+                span: c.span(),
+            })
         }
         syn::Expr::Macro(m) => {
             if crate::analysis::macros::macro_name(&m.mac) != "option_env" {
@@ -329,19 +363,32 @@ fn secret_lookup(expr: &syn::Expr, cx: &Cx<'_>) -> Option<Lookup> {
             }
             let lit: syn::LitStr = syn::parse2(m.mac.tokens.clone()).ok()?;
             let key = lit.value();
-            is_secret_key(vocab, &key).then(|| Lookup { key, span: m.span() })
+            is_secret_key(vocab, &key).then(|| Lookup {
+                key,
+                span: m.span(),
+            })
         }
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
             let getter = matches!(
                 method.as_str(),
-                "get" | "get_str" | "get_string" | "get_one" | "value_of" | "get_secret" | "get_env" | "var"
+                "get"
+                    | "get_str"
+                    | "get_string"
+                    | "get_one"
+                    | "value_of"
+                    | "get_secret"
+                    | "get_env"
+                    | "var"
             );
             if !getter || m.args.len() != 1 || reads_request(&m.receiver) {
                 return None;
             }
             let key = paths::lit_str(&m.args[0])?.value();
-            is_secret_key(vocab, &key).then(|| Lookup { key, span: m.span() })
+            is_secret_key(vocab, &key).then(|| Lookup {
+                key,
+                span: m.span(),
+            })
         }
         _ => None,
     }
@@ -353,7 +400,10 @@ fn reads_request(receiver: &syn::Expr) -> bool {
     for _ in 0..8 {
         match paths::peel(e) {
             syn::Expr::MethodCall(m) => {
-                if matches!(m.method.to_string().as_str(), "headers" | "cookies" | "query" | "uri" | "params") {
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "headers" | "cookies" | "query" | "uri" | "params"
+                ) {
                     return true;
                 }
                 e = &m.receiver;
@@ -361,7 +411,10 @@ fn reads_request(receiver: &syn::Expr) -> bool {
             syn::Expr::Field(f) => e = &f.base,
             syn::Expr::Path(p) => {
                 return p.path.segments.last().is_some_and(|s| {
-                    matches!(s.ident.to_string().as_str(), "headers" | "cookies" | "query" | "params" | "form")
+                    matches!(
+                        s.ident.to_string().as_str(),
+                        "headers" | "cookies" | "query" | "params" | "form"
+                    )
                 });
             }
             _ => return false,

@@ -120,7 +120,10 @@ fn check_format_args(cx: &mut Cx<'_>, fa: &FormatArgs, sink: &str, depth: usize)
             Some(i) if *i < named.len() => named[*i] = Some(field.as_str()),
             // `info!(password)`-style shorthand with no value: the field is the variable.
             None if is_secret(cx.vocab(), field, hint) => {
-                let span = fa.template.as_ref().map_or_else(Span::call_site, syn::LitStr::span);
+                let span = fa
+                    .template
+                    .as_ref()
+                    .map_or_else(Span::call_site, syn::LitStr::span);
                 report(cx, span, field, sink);
             }
             _ => {}
@@ -206,5 +209,8 @@ fn is_secret(vocab: &Vocab, name: &str, template: Option<&str>) -> bool {
 fn mentions_credential(vocab: &Vocab, template: &str) -> bool {
     let words = split_words(template);
     let strong = |w: &str| vocab.is_secret_name(w) && !vocab.is_weak_secret_name(w);
-    words.iter().any(|w| strong(w)) || words.windows(2).any(|p| strong(&format!("{}_{}", p[0], p[1])))
+    words.iter().any(|w| strong(w))
+        || words
+            .windows(2)
+            .any(|p| strong(&format!("{}_{}", p[0], p[1])))
 }
