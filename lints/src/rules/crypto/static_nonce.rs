@@ -485,7 +485,7 @@ fn rooted_at(expr: &syn::Expr, ident: &syn::Ident) -> bool {
             syn::Expr::Index(i) => e = &i.expr,
             syn::Expr::Field(f) => e = &f.base,
             syn::Expr::MethodCall(m) if m.method.to_string().starts_with("as_mut") => {
-                e = &m.receiver
+                e = &m.receiver;
             }
             other => return fnbody::is_name(other, ident),
         }
