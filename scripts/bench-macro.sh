@@ -204,29 +204,39 @@ EOF
     done
 }
 
-# Median wall time in ms of `cargo build` of the crate in $1 after touching its sources.
+# `cargo build` of the crate in $1 after touching its sources, RUNS times: the median wall
+# time and the median CPU time (user + system, cargo and rustc), in ms. CPU time is the
+# steadier figure on a busy machine.
 time_build() {
-    local dir=$1 times=() t0 t1
+    local dir=$1 walls=() cpus=() t
     for _ in $(seq "$RUNS"); do
         touch "$dir"/src/*.rs
-        t0=$(date +%s%N)
-        cargo build --offline --quiet --manifest-path "$dir/Cargo.toml" 2>/dev/null
-        t1=$(date +%s%N)
-        times+=($(((t1 - t0) / 1000000)))
+        t=$( { TIMEFORMAT='%R %U %S'; time cargo build --offline --quiet \
+            --manifest-path "$dir/Cargo.toml" >/dev/null 2>&1; } 2>&1)
+        walls+=("$(awk '{printf "%d", $1 * 1000}' <<<"$t")")
+        cpus+=("$(awk '{printf "%d", ($2 + $3) * 1000}' <<<"$t")")
     done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
+    echo "$(median "${walls[@]}") $(median "${cpus[@]}")"
+}
+
+median() {
+    printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"
 }
 
 run() {
     local label=$1
     # Dependencies (and the first build of each crate) before timing.
-    cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace 2>/dev/null
+    cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace >/dev/null 2>&1
     local marked unmarked
     unmarked=$(time_build "$WORK/unmarked")
     marked=$(time_build "$WORK/marked")
-    awk -v l="$label" -v m="$marked" -v u="$unmarked" -v n="$marks" 'BEGIN {
-        printf "%-32s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
-            l, u, m, m / u, (m - u) / n
+    echo "$label"
+    awk -v m="$marked" -v u="$unmarked" -v n="$marks" 'BEGIN {
+        split(m, mm, " "); split(u, uu, " ")
+        printf "  wall: unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
+            uu[1], mm[1], mm[1] / uu[1], (mm[1] - uu[1]) / n
+        printf "  cpu:  unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
+            uu[2], mm[2], mm[2] / uu[2], (mm[2] - uu[2]) / n
     }'
 }
 
@@ -239,6 +249,7 @@ printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK
 marks=$(grep -c '^#\[ai_generated' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
 lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
 echo "$N functions, $marks marked items, $lines lines; median of $RUNS builds (AIGUARD_BUILD=warn)"
-run "macro at opt-level 0 (default)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+run "macro at opt-level 0 (cargo's default for build dependencies)"
 printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
-run "macro at opt-level 3"
+run "macro at opt-level 3 ([profile.dev.build-override] opt-level = 3)"

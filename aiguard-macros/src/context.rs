@@ -46,7 +46,12 @@ pub fn item_ctx(item: &TokenStream) -> ItemCtx {
         is_test: std::env::var_os("CARGO_TARGET_TMPDIR").is_some(),
         ..ItemCtx::default()
     };
-    let Some(path) = item.clone().into_iter().next().and_then(|t| source_file(t.span())) else {
+    let Some(path) = item
+        .clone()
+        .into_iter()
+        .next()
+        .and_then(|t| source_file(t.span()))
+    else {
         return ctx;
     };
     if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -127,10 +132,13 @@ fn scan(stream: TokenStream, mut in_test: bool, out: &mut FileInfo) {
         loop {
             match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
                 // `#![cfg(test)]` makes the rest of the body test code.
-                (Some(TokenTree::Punct(h)), Some(TokenTree::Punct(b)), Some(TokenTree::Group(g)))
-                    if h.as_char() == '#'
-                        && b.as_char() == '!'
-                        && g.delimiter() == Delimiter::Bracket =>
+                (
+                    Some(TokenTree::Punct(h)),
+                    Some(TokenTree::Punct(b)),
+                    Some(TokenTree::Group(g)),
+                ) if h.as_char() == '#'
+                    && b.as_char() == '!'
+                    && g.delimiter() == Delimiter::Bracket =>
                 {
                     in_test |= is_test_attr(g.stream());
                     i += 3;
@@ -217,8 +225,17 @@ fn is_marker(content: &TokenStream) -> bool {
 }
 
 fn is_test_attr(content: TokenStream) -> bool {
-    // Doc comments are most attributes: no need to parse them.
-    if matches!(content.clone().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc") {
+    // Only a path ending in `cfg` or a test framework's name can be one (most attributes are
+    // doc comments, derives, markers): parse just those.
+    let mut last = None;
+    for t in content.clone() {
+        match t {
+            TokenTree::Ident(id) => last = Some(id.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            _ => break,
+        }
+    }
+    if !last.is_some_and(|l| l == "cfg" || aiguard_lints::scope::is_test_attr_name(&l)) {
         return false;
     }
     let attr = quote::quote!(#[#content]);

@@ -14,10 +14,7 @@ pub fn is_test_attr(attr: &syn::Attribute) -> bool {
         return false;
     };
     let name = last.ident.to_string();
-    if matches!(
-        name.as_str(),
-        "test" | "bench" | "rstest" | "test_case" | "quickcheck" | "proptest"
-    ) {
+    if is_test_attr_name(&name) {
         return true;
     }
     if name == "cfg"
@@ -26,6 +23,15 @@ pub fn is_test_attr(attr: &syn::Attribute) -> bool {
         return cfg_implies_test(&list.tokens.to_string());
     }
     false
+}
+
+/// Whether an attribute whose path ends in `name` marks a test: `test` (`#[tokio::test]`
+/// too), `bench`, `rstest`, `test_case`, `quickcheck`, `proptest`.
+pub fn is_test_attr_name(name: &str) -> bool {
+    matches!(
+        name,
+        "test" | "bench" | "rstest" | "test_case" | "quickcheck" | "proptest"
+    )
 }
 
 /// Whether a cfg predicate's text requires `test`: `test`, `all(test, ..)`; not `not(test)`,
