@@ -592,3 +592,29 @@ fn symlink_loops() {
         .has("src/looped.rs: error: could not read");
     r.err_has("2 files checked");
 }
+
+#[test]
+fn manifests_and_build_scripts() {
+    let dir = krate(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nserde-json = \"1\"\nrand = \"*\"\n# aiguard: allow(suspicious_dependency) our fork, reviewed\ntokio-rs = \"1\"\n",
+        ),
+        ("src/lib.rs", "pub fn f() {}\n"),
+        (
+            "build.rs",
+            "fn main() {\n    let _ = std::process::Command::new(\"curl\").arg(\"x\").status();\n}\n",
+        ),
+    ]);
+    run(dir.path(), &["--message-format", "short"])
+        .code(1)
+        .has("Cargo.toml:7:1: error[suspicious_dependency]: dependency `serde-json` looks like the well-known crate `serde_json`")
+        .has("Cargo.toml:8:8: warning[wildcard_dependency]: dependency `rand` accepts any version")
+        .has("build.rs:2:40: error[build_script_download]")
+        .lacks("tokio-rs");
+    run(dir.path(), &[])
+        .code(1)
+        .has("error[aiguard::suspicious_dependency]")
+        .has(" --> Cargo.toml:7:1")
+        .has("serde-json = \"1\"");
+}

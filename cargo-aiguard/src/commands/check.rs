@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use anstream::ColorChoice;
 
 use crate::cli::CheckArgs;
-use crate::config_load;
 use crate::exit::ExitStatus;
 use crate::report::{self, Diag, DiagKind, Printer, Severity};
 use crate::scan::{self, PkgConfig, Totals};
 use crate::workspace::{self, Workspace};
 use crate::{Fatal, write_or_pipe};
+use crate::{config_load, manifests};
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Fatal> {
     let started = Instant::now();
@@ -40,6 +40,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Fatal> {
         let pkgs = load_configs(ws, args, &mut diags);
         let (scan_diags, t) = scan::run(ws, &pkgs).map_err(Fatal)?;
         diags.extend(scan_diags);
+        diags.extend(manifests::check(ws, &pkgs));
         totals = t;
     }
     if args.ai_only {
