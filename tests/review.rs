@@ -45,7 +45,14 @@ fn bin() -> &'static Path {
         };
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "cargo-aiguard", "--bin", "cargo-aiguard"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "cargo-aiguard",
+                "--bin",
+                "cargo-aiguard",
+            ])
             .args(["--profile", &profile])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
@@ -164,7 +171,11 @@ fn assert_only_stamp_added(old: &str, new: &str) {
     let old_mid = &old[prefix..old.len() - suffix];
     let new_mid = &new[prefix..new.len() - suffix];
     let mut rest = new_mid.to_string();
-    for token in [old_mid.trim_matches(&[',', ' '][..]), "reviewed = \"\"", "digest = \"\""] {
+    for token in [
+        old_mid.trim_matches(&[',', ' '][..]),
+        "reviewed = \"\"",
+        "digest = \"\"",
+    ] {
         assert!(
             rest.contains(token),
             "`{token}` missing from the edit:\n--- old\n{old_mid}\n--- new\n{new_mid}"
@@ -402,7 +413,12 @@ fn round_trip() {
     assert_eq!(out.matches("stale_review").count(), 1, "{out}");
     let run = aiguard(&dir, &["--message-format", "short"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert_eq!(run.stdout.matches("stale_review").count(), 1, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("stale_review").count(),
+        1,
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("this item changed since `alice` reviewed it"),
@@ -414,10 +430,29 @@ fn round_trip() {
     let run = aiguard(&dir, &["review", "--by", "bob", "Mem::first", "--dry-run"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(read(&lib), changed);
-    assert!(run.stdout.starts_with("--- src/lib.rs\n+++ src/lib.rs\n@@ -"), "{}", run.stdout);
-    assert!(run.stdout.contains("\n-    #[ai_generated(model = \"x\", reviewed = \"alice\", digest = \""), "{}", run.stdout);
-    assert!(run.stdout.contains("\n+    #[ai_generated(model = \"x\", reviewed = \"bob\", digest = \""), "{}", run.stdout);
-    assert!(run.stderr.contains("the item changed since"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("--- src/lib.rs\n+++ src/lib.rs\n@@ -"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\n-    #[ai_generated(model = \"x\", reviewed = \"alice\", digest = \""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\n+    #[ai_generated(model = \"x\", reviewed = \"bob\", digest = \""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("the item changed since"),
+        "{}",
+        run.stderr
+    );
 
     // Reviewing again renews the stamp in place: the build passes.
     let digest = review(&dir, "src/lib.rs", "bob", &at("// the token to change"));
@@ -464,25 +499,47 @@ fn refusals() {
         run.stderr
     };
     let human = format!("src/lib.rs:{}", line_of(src, "pub fn human"));
-    refuse(&[&human], &format!("error: no `#[ai_generated]` item at `{human}`"));
+    refuse(
+        &[&human],
+        &format!("error: no `#[ai_generated]` item at `{human}`"),
+    );
     refuse(&["human"], "error: `human` is not marked `#[ai_generated]`");
-    let err = refuse(&["S::part"], "error: `S::part` is not marked `#[ai_generated]`");
+    let err = refuse(
+        &["S::part"],
+        "error: `S::part` is not marked `#[ai_generated]`",
+    );
     assert!(err.contains("it is part of the AI item `S`"), "{err}");
     let err = refuse(&["run"], "error: `run` names more than one AI item");
     assert!(err.contains("`refuse::a::run` at src/lib.rs:3"), "{err}");
     assert!(err.contains("`refuse::b::run` at src/lib.rs:8"), "{err}");
     let both = format!("src/lib.rs:{}", line_of(src, "fn one"));
-    let err = refuse(&[&both], &format!("error: `{both}` is inside more than one AI item"));
+    let err = refuse(
+        &[&both],
+        &format!("error: `{both}` is inside more than one AI item"),
+    );
     assert!(err.contains("`one` and `two`"), "{err}");
-    refuse(&["nothing::here"], "error: no item `nothing::here` in the workspace");
+    refuse(
+        &["nothing::here"],
+        "error: no item `nothing::here` in the workspace",
+    );
     refuse(&["src/lib.rs:999"], "there is no line 999");
-    refuse(&["src/missing.rs:1"], "error: could not read `src/missing.rs`");
-    refuse(&["src/lib.rs:x1"], "is neither `FILE:LINE` nor an item path");
+    refuse(
+        &["src/missing.rs:1"],
+        "error: could not read `src/missing.rs`",
+    );
+    refuse(
+        &["src/lib.rs:x1"],
+        "is neither `FILE:LINE` nor an item path",
+    );
     let odd = format!("src/lib.rs:{}", line_of(src, "fn odd"));
     refuse(&[&odd], "`ai_generated` takes a list of arguments");
     let run = aiguard(dir, &["review", "--by", " ", "a::run"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("`--by` needs the reviewer's name"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`--by` needs the reviewer's name"),
+        "{}",
+        run.stderr
+    );
 
     // The ambiguity resolved: a longer path, or the line.
     review(dir, "src/lib.rs", "alice", "a::run");
@@ -508,7 +565,13 @@ fn demo_copy() {
     }
     let manifest = read(&dir.join("Cargo.toml")).replace(
         "path = \"../../aiguard-macros\"",
-        &format!("path = {:?}", workspace_root().join("aiguard-macros").display().to_string()),
+        &format!(
+            "path = {:?}",
+            workspace_root()
+                .join("aiguard-macros")
+                .display()
+                .to_string()
+        ),
     );
     write(&dir.join("Cargo.toml"), &manifest);
     let mut stamped = 0;

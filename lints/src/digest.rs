@@ -209,7 +209,11 @@ mod tests {
             "5d1bfca723e9cb3d8241a0acc26c3c62"
         );
         assert_eq!(
-            normalize("#[ai_generated] pub fn f<'a>(x: &'a [u8; 2]) -> u8 { x[0] }".parse().expect("lexes")),
+            normalize(
+                "#[ai_generated] pub fn f<'a>(x: &'a [u8; 2]) -> u8 { x[0] }"
+                    .parse()
+                    .expect("lexes")
+            ),
             "pub fn f < ' a > ( x : & ' a [ u8 ; 2 ] ) - > u8 { x [ 0 ] }"
         );
     }
@@ -219,7 +223,9 @@ mod tests {
     #[test]
     fn what_rustc_does_before_the_macro() {
         assert_eq!(
-            d("#[cfg(feature = \"x\")] #[cfg_attr(test, derive(Debug))] #[derive(Clone)] struct S;"),
+            d(
+                "#[cfg(feature = \"x\")] #[cfg_attr(test, derive(Debug))] #[derive(Clone)] struct S;"
+            ),
             d("#[derive(Clone)] struct S;")
         );
         // a path merely named like `cfg` is kept
@@ -241,14 +247,14 @@ mod tests {
     const CASES: &[(&str, &str, &str)] = &[
         (
             "",
-            r###"pub fn grüße<'a, T: AsRef<str> + ?Sized>( name :&'a T ) -> String   where T: 'a {
+            r##"pub fn grüße<'a, T: AsRef<str> + ?Sized>( name :&'a T ) -> String   where T: 'a {
     // a comment, /* and */ a block one
     let π = 3.14_f64; /* block */ let raw = r#"a "quoted" \n"#;
     let bytes = b"\xff\x00"; let c = b'x'; let cs = c"hi"; let ch = 'é';
     'outer: loop { break 'outer; }
     let v = vec![format!("{}{π}", raw), concat!("a", stringify!(x + y => [z])).to_string()];
     format!("{}{:?}{:?}{}{}{}", name.as_ref(), bytes, c, cs.to_bytes().len(), v.len(), ch)
-}"###,
+}"##,
             "",
         ),
         (
@@ -269,7 +275,11 @@ mod tests {
             "",
         ),
         ("", "static NAME: &[u8] = br##\"x\"#y\"##;", ""),
-        ("", "type Map<K, V = ()> = std::collections::HashMap<K, V>;", ""),
+        (
+            "",
+            "type Map<K, V = ()> = std::collections::HashMap<K, V>;",
+            "",
+        ),
         (
             "",
             "pub trait Store: Send {\n    type Key;\n    const N: usize = 4;\n    fn get(&self, k: &Self::Key) -> Option<&str>;\n    fn len(&self) -> usize { Self::N }\n}",
@@ -368,8 +378,10 @@ mod tests {
             }
         }
         // Different items, different digests.
-        let all: std::collections::BTreeSet<_> =
-            CASES.iter().map(|(_, item, _)| macro_digest(item)).collect();
+        let all: std::collections::BTreeSet<_> = CASES
+            .iter()
+            .map(|(_, item, _)| macro_digest(item))
+            .collect();
         assert_eq!(all.len(), CASES.len());
     }
 }

@@ -69,7 +69,9 @@ fn parse_target(s: &str) -> Result<Target, String> {
     {
         return match line.parse::<usize>() {
             Ok(n) if n > 0 => Ok(Target::Line(PathBuf::from(file), n)),
-            _ => Err(format!("`{line}` is not a line number (lines count from 1)")),
+            _ => Err(format!(
+                "`{line}` is not a line number (lines count from 1)"
+            )),
         };
     }
     let segments: Vec<String> = s
@@ -280,8 +282,8 @@ pub fn run(args: &ReviewArgs) -> Result<ExitStatus, Fatal> {
             Ok(ExitStatus::Clean)
         }
         Err(Refusal(d)) => {
-            let styled = anstream::AutoStream::choice(&std::io::stderr())
-                != anstream::ColorChoice::Never;
+            let styled =
+                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
             let text = if d.file.is_some() {
                 human::render(&human::renderer(styled), &d)
             } else {
@@ -316,9 +318,11 @@ struct Done {
 fn review(args: &ReviewArgs, cwd: &Path) -> Result<Done, Refusal> {
     let name = args.by.trim();
     if name.is_empty() {
-        return Err(Diag::error(DiagKind::Workspace, "`--by` needs the reviewer's name")
-            .help("write `--by alice`")
-            .into());
+        return Err(
+            Diag::error(DiagKind::Workspace, "`--by` needs the reviewer's name")
+                .help("write `--by alice`")
+                .into(),
+        );
     }
     let target = parse_target(&args.target).map_err(|m| {
         Diag::error(DiagKind::Workspace, m)
@@ -395,9 +399,9 @@ fn find_by_line(file: &Path, shown: &str, line: usize) -> Result<usize, Refusal>
     let innermost: Vec<&Entry> = containing
         .iter()
         .filter(|e| {
-            !containing
-                .iter()
-                .any(|o| o.range != e.range && e.range.start <= o.range.start && o.range.end <= e.range.end)
+            !containing.iter().any(|o| {
+                o.range != e.range && e.range.start <= o.range.start && o.range.end <= e.range.end
+            })
         })
         .copied()
         .collect();
@@ -482,7 +486,11 @@ fn find_by_path(
             .map(|p| p.name.replace('-', "_"))
             .unwrap_or_default();
         // (file, its module path, where its `mod x;` children live)
-        let mut frontier = vec![(root.path.clone(), Vec::<String>::new(), ModDir::owned(&root.path))];
+        let mut frontier = vec![(
+            root.path.clone(),
+            Vec::<String>::new(),
+            ModDir::owned(&root.path),
+        )];
         while let Some((path, module, dir)) = frontier.pop() {
             let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if !seen.insert(canonical) {
@@ -501,7 +509,11 @@ fn find_by_path(
             drop(nodes);
             if root.follow_mods {
                 for decl in workspace::mod_decls(&parsed.file) {
-                    if let Resolved::File { path: child, dir: child_dir } = workspace::resolve(&dir, &decl) {
+                    if let Resolved::File {
+                        path: child,
+                        dir: child_dir,
+                    } = workspace::resolve(&dir, &decl)
+                    {
                         let mut m = module.clone();
                         m.extend(decl.inline.iter().map(|(n, _)| n.clone()));
                         m.push(decl.name.clone());
@@ -532,7 +544,12 @@ fn find_by_path(
     match marked.as_slice() {
         [one] => {
             let path = one.full.get(1..).unwrap_or_default().join("::");
-            return Ok((one.file.clone(), one.shown.clone(), one.entry.range.start, path));
+            return Ok((
+                one.file.clone(),
+                one.shown.clone(),
+                one.entry.range.start,
+                path,
+            ));
         }
         [] => {}
         many => {
@@ -649,7 +666,9 @@ fn stamp(
         stdout: String::new(),
         stderr: String::new(),
     };
-    if plan.old_reviewed.as_deref() == Some(name) && plan.old_digest.as_deref() == Some(&plan.digest) {
+    if plan.old_reviewed.as_deref() == Some(name)
+        && plan.old_digest.as_deref() == Some(&plan.digest)
+    {
         let _ = writeln!(
             done.stderr,
             "{:>12} `{}` ({shown}:{}): already reviewed by `{name}`, stamp unchanged",
@@ -662,7 +681,10 @@ fn stamp(
     let what = match (&plan.old_reviewed, &plan.old_digest) {
         (None, _) => String::new(),
         (Some(_), Some(d)) if *d == plan.digest => {
-            format!(" (was reviewed by{}, unchanged since)", who(&plan.old_reviewed))
+            format!(
+                " (was reviewed by{}, unchanged since)",
+                who(&plan.old_reviewed)
+            )
         }
         (Some(_), _) => format!(
             " (was reviewed by{}; the item changed since)",
@@ -880,7 +902,13 @@ fn append(
 
 /// Parses the edited text and checks that the item now carries the stamp, and that its
 /// digest did not move: the edit touched the marker only.
-fn verify(new_text: &str, shown: &str, start: usize, name: &str, digest: &str) -> Result<(), Refusal> {
+fn verify(
+    new_text: &str,
+    shown: &str,
+    start: usize,
+    name: &str,
+    digest: &str,
+) -> Result<(), Refusal> {
     let check = || -> Option<()> {
         let parsed = crate::parse::parse(new_text).ok()?;
         let scanned = scan(&parsed.file, parsed.base);
@@ -903,7 +931,9 @@ fn verify(new_text: &str, shown: &str, start: usize, name: &str, digest: &str) -
     } else {
         Err(Diag::error(
             DiagKind::Internal,
-            format!("internal error: the stamp for `{shown}` did not come out right; nothing written"),
+            format!(
+                "internal error: the stamp for `{shown}` did not come out right; nothing written"
+            ),
         )
         .help("please report this as a bug with the item's marker")
         .into())
@@ -1005,7 +1035,9 @@ mod tests {
             "#[ai_generated(model = \"x\", reviewed = \"alice\", digest = \"D\",)] fn f() {}"
         );
         assert_eq!(
-            stamped("#[ai_generated(\n    model = \"x\",\n    allow(unwrap_used = \"ok\"), // why\n)]\nfn f() {}\n"),
+            stamped(
+                "#[ai_generated(\n    model = \"x\",\n    allow(unwrap_used = \"ok\"), // why\n)]\nfn f() {}\n"
+            ),
             "#[ai_generated(\n    model = \"x\",\n    allow(unwrap_used = \"ok\"), // why\n    reviewed = \"alice\", digest = \"D\",\n)]\nfn f() {}\n"
         );
         assert_eq!(
@@ -1014,7 +1046,9 @@ mod tests {
         );
         // an existing stamp is updated in place
         assert_eq!(
-            stamped("#[ai_generated(reviewed = \"bob\" , model = \"x\", digest = \"0\")] fn f() {}"),
+            stamped(
+                "#[ai_generated(reviewed = \"bob\" , model = \"x\", digest = \"0\")] fn f() {}"
+            ),
             "#[ai_generated(reviewed = \"alice\" , model = \"x\", digest = \"D\")] fn f() {}"
         );
         assert_eq!(
@@ -1048,7 +1082,10 @@ mod tests {
             marked,
             [("S".to_string(), 1, 8), ("S::m".to_string(), 3, 6)]
         );
-        let n = entries.iter().find(|e| e.shown_path() == "S::n").expect("n");
+        let n = entries
+            .iter()
+            .find(|e| e.shown_path() == "S::n")
+            .expect("n");
         assert!(!n.marked);
         assert_eq!(n.enclosing, Some(0));
     }
