@@ -34,6 +34,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule with its family, levels and CWE
     Rules(RulesArgs),
+    /// Stamp an AI item as reviewed: `review --by NAME FILE:LINE` or `review --by NAME ITEM::PATH`
+    Review(crate::commands::review::ReviewArgs),
 }
 
 #[derive(Debug, Default, Args)]
