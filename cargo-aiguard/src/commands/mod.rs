@@ -2,4 +2,6 @@
 
 pub mod check;
 pub mod explain;
+pub mod init;
+pub mod list;
 pub mod rules;
