@@ -85,7 +85,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Fatal> {
             let mut text = format!(
                 "note: {} of the baseline no longer {}:\n",
                 plural(applied.fixed.len(), "finding", "findings"),
-                if applied.fixed.len() == 1 { "occurs" } else { "occur" }
+                if applied.fixed.len() == 1 {
+                    "occurs"
+                } else {
+                    "occur"
+                }
             );
             for f in &applied.fixed {
                 let _ = writeln!(text, "    {}", f.describe());

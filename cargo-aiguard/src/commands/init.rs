@@ -73,17 +73,20 @@ fn refuse(error: &str, help: &str) -> Result<ExitStatus, Fatal> {
 
 /// Whether `manifest` holds a `[workspace.metadata.aiguard]` table.
 fn in_workspace_metadata(manifest: &Path) -> bool {
-    std::fs::read_to_string(manifest)
-        .is_ok_and(|text| parse_config(&text, ConfigSection::WorkspaceMetadata).0.is_some())
+    std::fs::read_to_string(manifest).is_ok_and(|text| {
+        parse_config(&text, ConfigSection::WorkspaceMetadata)
+            .0
+            .is_some()
+    })
 }
 
 /// What to do after `init`, for a workspace with these members.
 pub fn next_steps(shown: &str, members: &[String]) -> String {
     let add = match members {
         [_] | [] => "    cargo add aiguard-macros\n".to_string(),
-        [first, ..] => format!(
-            "    cargo add -p {first} aiguard-macros    # in each package with AI code\n"
-        ),
+        [first, ..] => {
+            format!("    cargo add -p {first} aiguard-macros    # in each package with AI code\n")
+        }
     };
     format!(
         "\

@@ -130,7 +130,7 @@ pub fn run(args: &ListArgs) -> Result<ExitStatus, Fatal> {
             write_or_pipe(writeln!(err, "{}", short::render(d)))?;
         }
     }
-    let inventory = inventory.unwrap_or_else(|| build_empty());
+    let inventory = inventory.unwrap_or_else(build_empty);
     let text = match args.format {
         ListFormat::Table => table(&inventory),
         ListFormat::Json => {
@@ -254,10 +254,7 @@ fn item(i: &ItemInfo, in_file: &[&Diag], counted: &dyn Fn(&&Diag) -> bool) -> It
             .as_ref()
             .is_some_and(|l| (i.lines.0..=i.lines.1).contains(&l.line))
     };
-    let stale = in_file
-        .iter()
-        .filter(inside)
-        .any(|d| d.rule == Some(STALE));
+    let stale = in_file.iter().filter(inside).any(|d| d.rule == Some(STALE));
     let review = match (&i.reviewed, stale) {
         (by, true) => Review::Stale { by: by.clone() },
         (Some(by), false) => Review::Reviewed { by: by.clone() },
@@ -281,13 +278,12 @@ fn item(i: &ItemInfo, in_file: &[&Diag], counted: &dyn Fn(&&Diag) -> bool) -> It
     }
 }
 
+/// `part` of `all` in whole percent, rounded half up.
 fn percent(part: usize, all: usize) -> String {
     if all == 0 {
         "0%".to_string()
     } else {
-        #[allow(clippy::cast_precision_loss)] // line counts are far below 2^52
-        let p = part as f64 * 100.0 / all as f64;
-        format!("{p:.0}%")
+        format!("{}%", (part.saturating_mul(200) / all).div_ceil(2))
     }
 }
 

@@ -106,7 +106,12 @@ struct SpanLine {
 }
 
 /// Writes every diagnostic as a `compiler-message` line, then `build-finished`.
-pub fn write(out: &mut dyn Write, diags: &[Diag], ctx: &Context, rendered: Rendered) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    diags: &[Diag],
+    ctx: &Context,
+    rendered: Rendered,
+) -> io::Result<()> {
     let renderer = human::renderer(rendered == Rendered::Ansi);
     for d in diags {
         let (package_id, manifest_path, target) = owner(ctx, d.file.as_deref());
@@ -247,9 +252,10 @@ fn owner<'a>(ctx: &'a Context, file: Option<&str>) -> (&'a str, String, Value) {
 
 /// A target for files checked without cargo (PATHS mode).
 fn synthetic_target(file: Option<&Path>) -> Value {
-    let name = file
-        .and_then(Path::file_stem)
-        .map_or_else(|| "aiguard".to_string(), |s| s.to_string_lossy().into_owned());
+    let name = file.and_then(Path::file_stem).map_or_else(
+        || "aiguard".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     json!({
         "name": name,
         "kind": ["lib"],

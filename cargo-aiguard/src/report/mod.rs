@@ -330,13 +330,12 @@ impl Context {
     /// when the file lies outside it.
     pub fn repo_path(&self, file: &str) -> Option<String> {
         let abs = self.absolute(file);
-        let rel = match abs.strip_prefix(&self.repo_root) {
-            Ok(rel) => rel.to_path_buf(),
-            Err(_) => {
-                let abs = std::fs::canonicalize(&abs).ok()?;
-                let root = std::fs::canonicalize(&self.repo_root).ok()?;
-                abs.strip_prefix(root).ok()?.to_path_buf()
-            }
+        let rel = if let Ok(rel) = abs.strip_prefix(&self.repo_root) {
+            rel.to_path_buf()
+        } else {
+            let abs = std::fs::canonicalize(&abs).ok()?;
+            let root = std::fs::canonicalize(&self.repo_root).ok()?;
+            abs.strip_prefix(root).ok()?.to_path_buf()
         };
         let parts: Vec<String> = rel
             .components()

@@ -9,6 +9,7 @@
 //! tool execution notifications.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use aiguard_lints::rule::HasMeta;
@@ -110,7 +111,7 @@ struct Notification {
     level: &'static str,
     message: Text,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location>,
+    locations: Vec<ResultLocation>,
 }
 
 #[derive(Serialize)]
@@ -120,9 +121,9 @@ struct SarifResult {
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: Vec<Location>,
+    locations: Vec<ResultLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
+    related_locations: Vec<ResultLocation>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,7 +142,7 @@ struct ResultProperties {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
+struct ResultLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
     physical_location: PhysicalLocation,
@@ -187,9 +188,7 @@ fn log(diags: &[Diag], ctx: &Context) -> Log {
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for d in diags {
-        let index = d
-            .rule
-            .and_then(|r| metas.iter().position(|m| m.name == r));
+        let index = d.rule.and_then(|r| metas.iter().position(|m| m.name == r));
         match (d.kind, d.rule, index) {
             (DiagKind::Finding, Some(rule_id), Some(rule_index)) => {
                 results.push(result(d, ctx, rule_id, rule_index));
@@ -295,7 +294,7 @@ fn location(
     ctx: &Context,
     loc: Option<&Loc>,
     label: Option<(usize, &String)>,
-) -> Option<Location> {
+) -> Option<ResultLocation> {
     let file = d.file.as_ref()?;
     let artifact_location = match ctx.repo_path(file) {
         Some(rel) => ArtifactLocation {
@@ -316,7 +315,7 @@ fn location(
             end_column: end_column.max(1),
         }
     });
-    Some(Location {
+    Some(ResultLocation {
         id: label.map(|(i, _)| i),
         physical_location: PhysicalLocation {
             artifact_location,
@@ -333,7 +332,7 @@ fn encode_path(path: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -346,7 +345,10 @@ fn file_uri(abs: &str) -> Option<String> {
     if path.starts_with('/') {
         Some(format!("file://{}", encode_path(path)))
     } else if path.as_bytes().get(1) == Some(&b':') {
-        Some(format!("file:///{}", encode_path(path).replacen("%3A", ":", 1)))
+        Some(format!(
+            "file:///{}",
+            encode_path(path).replacen("%3A", ":", 1)
+        ))
     } else {
         None
     }
@@ -455,10 +457,7 @@ mod tests {
 
     #[test]
     fn prose_is_unwrapped() {
-        assert_eq!(
-            unwrap_lines("a\nb\n\nc\n- d\n- e"),
-            "a b\n\nc\n- d\n- e"
-        );
+        assert_eq!(unwrap_lines("a\nb\n\nc\n- d\n- e"), "a b\n\nc\n- d\n- e");
     }
 
     #[test]
