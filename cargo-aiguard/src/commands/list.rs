@@ -280,11 +280,11 @@ fn item(i: &ItemInfo, in_file: &[&Diag], counted: &dyn Fn(&&Diag) -> bool) -> It
 
 /// `part` of `all` in whole percent, rounded half up.
 fn percent(part: usize, all: usize) -> String {
-    if all == 0 {
-        "0%".to_string()
-    } else {
-        format!("{}%", (part.saturating_mul(200) / all).div_ceil(2))
-    }
+    let p = part
+        .saturating_mul(200)
+        .checked_div(all)
+        .map_or(0, |x| x.div_ceil(2));
+    format!("{p}%")
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
