@@ -618,3 +618,49 @@ fn manifests_and_build_scripts() {
         .has(" --> Cargo.toml:7:1")
         .has("serde-json = \"1\"");
 }
+
+/// The README's first command: the bundled demo crate shows real findings of many rules.
+#[test]
+fn demo_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = root.join("demo/Cargo.toml");
+    let out = run(
+        root,
+        &[
+            "--manifest-path",
+            manifest.to_str().expect("utf-8 path"),
+            "--message-format",
+            "short",
+        ],
+    );
+    out.code(1);
+    let stdout = out.stdout.clone();
+    let mut rules: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| {
+            l.split_once('[')
+                .and_then(|(_, r)| r.split_once(']'))
+                .map(|(r, _)| r)
+        })
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    for expected in [
+        "hardcoded_secret",
+        "non_constant_time_compare",
+        "unsafe_code",
+        "unwrap_used",
+        "expect_used",
+        "placeholder_code",
+        "lint_suppression",
+        "insecure_permissions",
+    ] {
+        assert!(
+            rules.contains(&expected),
+            "demo lacks `{expected}`: {stdout}"
+        );
+    }
+    // Findings come from AI items and the `[ai] paths` file only: human code stays quiet.
+    assert!(!stdout.contains("lookup_role"), "{stdout}");
+    assert!(!stdout.contains("load_accounts_checked"), "{stdout}");
+}

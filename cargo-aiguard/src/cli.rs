@@ -38,6 +38,8 @@ pub enum Command {
     List(ListArgs),
     /// Write a commented aiguard.toml and say how to mark AI code
     Init(InitArgs),
+    /// Stamp an AI item as reviewed: `review --by NAME FILE:LINE` or `review --by NAME ITEM::PATH`
+    Review(crate::commands::review::ReviewArgs),
 }
 
 #[derive(Debug, Default, Args)]

@@ -4,4 +4,5 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod list;
+pub mod review;
 pub mod rules;
