@@ -10,7 +10,11 @@ pub fn markers(source: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
         if let Some(pos) = line.find("//~") {
-            for name in line[pos + 3..].split([' ', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+            for name in line[pos + 3..]
+                .split([' ', ','])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 out.push((name.to_string(), i + 1));
             }
         }

@@ -49,9 +49,8 @@ pub fn find_marker(attrs: &[syn::Attribute]) -> Option<(AiMarker, Vec<Problem>)>
         syn::Meta::NameValue(nv) => (
             AiMarker::default(),
             vec![
-                Problem::new(nv.span(), "`ai_generated` takes a list of arguments").help(
-                    "write `#[ai_generated]` or `#[ai_generated(model = \"..\")]`",
-                ),
+                Problem::new(nv.span(), "`ai_generated` takes a list of arguments")
+                    .help("write `#[ai_generated]` or `#[ai_generated(model = \"..\")]`"),
             ],
         ),
     })
@@ -88,11 +87,8 @@ pub fn parse_marker_args(tokens: TokenStream) -> (AiMarker, Vec<Problem>) {
                             *slot = Some(s);
                         }
                         None => problems.push(
-                            Problem::new(
-                                value.span(),
-                                format!("`{name}` takes a string literal"),
-                            )
-                            .help(format!("write `{name} = \"..\"`")),
+                            Problem::new(value.span(), format!("`{name}` takes a string literal"))
+                                .help(format!("write `{name} = \"..\"`")),
                         ),
                     }
                 }
@@ -124,8 +120,11 @@ pub fn parse_marker_args(tokens: TokenStream) -> (AiMarker, Vec<Problem>) {
     };
     if let Err(err) = parser.parse2(tokens) {
         problems.push(
-            Problem::new(err.span(), format!("malformed `#[ai_generated]` arguments: {err}"))
-                .help(format!("the arguments are {KNOWN_ARGS}")),
+            Problem::new(
+                err.span(),
+                format!("malformed `#[ai_generated]` arguments: {err}"),
+            )
+            .help(format!("the arguments are {KNOWN_ARGS}")),
         );
     }
     (marker, problems)
@@ -146,8 +145,11 @@ fn parse_allow_list(
                 Some(s) if !s.trim().is_empty() => Some(s),
                 Some(_) => {
                     problems.push(
-                        Problem::new(value.span(), format!("empty reason for allowing `{rule_name}`"))
-                            .help("say why the rule does not apply here"),
+                        Problem::new(
+                            value.span(),
+                            format!("empty reason for allowing `{rule_name}`"),
+                        )
+                        .help("say why the rule does not apply here"),
                     );
                     None
                 }
@@ -161,8 +163,9 @@ fn parse_allow_list(
             }
         } else {
             problems.push(
-                Problem::new(rule.span(), format!("`allow({rule_name})` needs a reason"))
-                    .help(format!("write `allow({rule_name} = \"why it does not apply\")`")),
+                Problem::new(rule.span(), format!("`allow({rule_name})` needs a reason")).help(
+                    format!("write `allow({rule_name} = \"why it does not apply\")`"),
+                ),
             );
             None
         };

@@ -46,8 +46,13 @@ impl Tables {
 
 #[derive(Clone)]
 enum Owner {
-    Impl { self_ty: String, trait_name: Option<String> },
-    Trait { name: String },
+    Impl {
+        self_ty: String,
+        trait_name: Option<String>,
+    },
+    Trait {
+        name: String,
+    },
 }
 
 pub(crate) struct Checker<'a, 't> {

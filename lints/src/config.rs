@@ -203,7 +203,9 @@ fn validate(table: &DeTable<'_>, errors: &mut Vec<ConfigError>) -> Config {
                     for (k, v) in t {
                         let name = k.get_ref().as_ref();
                         let words: Vec<String> = match name {
-                            "secret_words" | "not_secret_suffixes" | "check_fn_prefixes"
+                            "secret_words"
+                            | "not_secret_suffixes"
+                            | "check_fn_prefixes"
                             | "sanitizers" => string_array(v, &format!("vocab.{name}"), errors)
                                 .into_iter()
                                 .map(|(s, _)| s)
@@ -333,7 +335,11 @@ fn level_of(
     l
 }
 
-fn lint_levels(value: &Spanned<DeValue<'_>>, what: &str, errors: &mut Vec<ConfigError>) -> LintLevels {
+fn lint_levels(
+    value: &Spanned<DeValue<'_>>,
+    what: &str,
+    errors: &mut Vec<ConfigError>,
+) -> LintLevels {
     let mut out = LintLevels::default();
     let section = format!("macro.{what}");
     if let Some(t) = expect_table(value, &section, errors) {
@@ -363,7 +369,10 @@ fn expect_table<'a, 'i>(
     } else {
         errors.push(ConfigError::new(
             value.span(),
-            format!("`{name}` must be a table, found {}", value.get_ref().type_str()),
+            format!(
+                "`{name}` must be a table, found {}",
+                value.get_ref().type_str()
+            ),
         ));
         None
     }
@@ -378,7 +387,10 @@ fn string_array(
         errors.push(
             ConfigError::new(
                 value.span(),
-                format!("`{name}` must be an array of strings, found {}", value.get_ref().type_str()),
+                format!(
+                    "`{name}` must be an array of strings, found {}",
+                    value.get_ref().type_str()
+                ),
             )
             .help("write `[\"..\", \"..\"]`"),
         );

@@ -169,7 +169,12 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports a finding of `rule` at `span`, unless the rule is off here.
-    pub fn report(&mut self, rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Reporter<'_> {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Reporter<'_> {
         let Some(level) = self.level_here(rule) else {
             return Reporter { finding: None };
         };

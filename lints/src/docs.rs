@@ -40,7 +40,11 @@ pub fn render_rule_markdown(meta: &RuleMeta) -> String {
         level_str(meta.human),
         meta.cwe
     );
-    s.push_str(&sanitize_explanation(meta.explanation).replace("\n### ", "\n#### ").replacen("### ", "#### ", 1));
+    s.push_str(
+        &sanitize_explanation(meta.explanation)
+            .replace("\n### ", "\n#### ")
+            .replacen("### ", "#### ", 1),
+    );
     s
 }
 
@@ -61,7 +65,9 @@ pub fn render_rules_page() -> String {
 
 /// A Markdown table of rules: name, family, levels, CWE, summary.
 pub fn rules_table(rules: &[&RuleMeta]) -> String {
-    let mut s = String::from("| rule | family | ai | human | CWE | what it finds |\n|---|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| rule | family | ai | human | CWE | what it finds |\n|---|---|---|---|---|---|\n",
+    );
     for m in rules {
         let _ = writeln!(
             s,

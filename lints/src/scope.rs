@@ -14,7 +14,10 @@ pub fn is_test_attr(attr: &syn::Attribute) -> bool {
         return false;
     };
     let name = last.ident.to_string();
-    if matches!(name.as_str(), "test" | "bench" | "rstest" | "test_case" | "quickcheck" | "proptest") {
+    if matches!(
+        name.as_str(),
+        "test" | "bench" | "rstest" | "test_case" | "quickcheck" | "proptest"
+    ) {
         return true;
     }
     if name == "cfg"

@@ -33,7 +33,10 @@ pub fn scan(source: &str) -> Vec<Suppression> {
             continue;
         };
         let comment = &line[pos..];
-        let body = comment.trim_start_matches('/').trim_start_matches('!').trim();
+        let body = comment
+            .trim_start_matches('/')
+            .trim_start_matches('!')
+            .trim();
         let Some(rest) = body.strip_prefix("aiguard:") else {
             continue;
         };

@@ -35,9 +35,37 @@ const SECRET_PAIRS: &[&str] = &[
 /// A trailing word that makes an identifier NOT secret-named: it names something about the
 /// secret (its length, its name, where it lives), not the secret itself.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "len", "count", "size", "kind", "type", "name", "id", "index", "idx", "field", "prompt",
-    "hint", "label", "path", "file", "url", "max", "min", "length", "header", "param", "env",
-    "var", "policy", "rules", "regex", "pattern", "placeholder", "format", "expiry", "ttl",
+    "len",
+    "count",
+    "size",
+    "kind",
+    "type",
+    "name",
+    "id",
+    "index",
+    "idx",
+    "field",
+    "prompt",
+    "hint",
+    "label",
+    "path",
+    "file",
+    "url",
+    "max",
+    "min",
+    "length",
+    "header",
+    "param",
+    "env",
+    "var",
+    "policy",
+    "rules",
+    "regex",
+    "pattern",
+    "placeholder",
+    "format",
+    "expiry",
+    "ttl",
 ];
 
 /// Prefixes of check-named functions (matched at a word boundary).
@@ -86,11 +114,20 @@ const CRYPTO_MATERIAL_WORDS: &[&str] = &[
 /// Words naming values compared as proofs of authenticity (non_constant_time_compare),
 /// besides the secret words.
 const DIGEST_WORDS: &[&str] = &[
-    "signature", "sig", "hmac", "mac", "digest", "hash", "checksum", "tag",
+    "signature",
+    "sig",
+    "hmac",
+    "mac",
+    "digest",
+    "hash",
+    "checksum",
+    "tag",
 ];
 
 /// Words naming where a request goes or comes from: a URL/endpoint (cleartext_url, ssrf).
-const URL_WORDS: &[&str] = &["url", "uri", "endpoint", "base", "href", "webhook", "callback"];
+const URL_WORDS: &[&str] = &[
+    "url", "uri", "endpoint", "base", "href", "webhook", "callback",
+];
 
 /// Words naming a location whose string form is used for trust decisions
 /// (prefix_authorization): URLs, origins, hosts, domains, referers, redirects, emails, paths.
@@ -99,16 +136,126 @@ const LOCATION_WORDS: &[&str] = &[
     "email", "path", "route", "callback", "return", "next", "location", "target",
 ];
 
+/// The location words whose values name where a request comes from or goes to (URLs,
+/// origins, hosts, domains, referers, redirects, emails): a prefix/suffix test of their raw
+/// string is a trust decision wherever it appears (prefix_authorization). The remaining
+/// location words (`path`, `route`, `target`, ..) are trust decisions only in auth code.
+const HOST_WORDS: &[&str] = &[
+    "url", "uri", "origin", "host", "hostname", "domain", "referer", "referrer", "redirect",
+    "email", "callback", "location", "webhook", "href",
+];
+
+/// Words of a request object (prefix_authorization: `req.path()` is the request's path).
+const REQUEST_WORDS: &[&str] = &["req", "request"];
+
+/// Words naming who acts: a user, login or account (debug_bypass: `if user == "admin"`).
+const PRINCIPAL_WORDS: &[&str] = &[
+    "user",
+    "username",
+    "login",
+    "account",
+    "principal",
+    "uid",
+    "userid",
+    "email",
+    "owner",
+];
+
+/// Words of functions and types that make up authentication or authorization code
+/// (debug_bypass: a bypass in an auth middleware or guard).
+const AUTH_CONTEXT_WORDS: &[&str] = &[
+    "auth",
+    "authn",
+    "authz",
+    "authenticate",
+    "authenticated",
+    "authentication",
+    "authorize",
+    "authorized",
+    "authorization",
+    "login",
+    "logon",
+    "signin",
+    "guard",
+    "permission",
+    "permissions",
+    "acl",
+    "rbac",
+    "jwt",
+    "session",
+    "credential",
+    "credentials",
+];
+
+/// Words of a verdict that grants (fail_open: `let allowed = ..unwrap_or(true)`).
+const VERDICT_WORDS: &[&str] = &[
+    "valid",
+    "authorized",
+    "authorised",
+    "allowed",
+    "permitted",
+    "authenticated",
+    "verified",
+    "trusted",
+    "granted",
+    "authentic",
+];
+
+/// Words of a verdict that denies: `is_revoked`, `blocked`, `denylist` (fail_open: for
+/// these a default of `false` or an empty list is the open one).
+const DENY_WORDS: &[&str] = &[
+    "revoked",
+    "revocation",
+    "blocked",
+    "blocklist",
+    "blocklisted",
+    "blacklist",
+    "blacklisted",
+    "banned",
+    "denied",
+    "deny",
+    "denylist",
+    "forbidden",
+    "expired",
+    "suspended",
+    "locked",
+    "rejected",
+];
+
+/// Words of values that validate input (unanchored_regex: `VALID_EMAIL`, `USERNAME_VALIDATOR`).
+const VALIDATOR_WORDS: &[&str] = &[
+    "valid",
+    "validator",
+    "validation",
+    "allowed",
+    "allowlist",
+    "whitelist",
+    "safe",
+];
+
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth",
-    "unsafe", "test", "testing", "local", "mock",
+    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
+    "test", "testing", "local", "mock",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
 const REDACTION_WORDS: &[&str] = &[
-    "redact", "redacted", "mask", "masked", "obfuscate", "obfuscated", "fingerprint", "censor",
-    "hide", "hidden", "len", "length", "is_empty", "is_some", "is_none",
+    "redact",
+    "redacted",
+    "mask",
+    "masked",
+    "obfuscate",
+    "obfuscated",
+    "fingerprint",
+    "censor",
+    "hide",
+    "hidden",
+    "len",
+    "length",
+    "is_empty",
+    "is_some",
+    "is_none",
 ];
 
 /// The vocabulary in force: built-ins plus config extensions.
@@ -223,7 +370,9 @@ impl Vocab {
     /// not `author`, `tokenizer`, `token_count`, `password_len`, `secret_name`.
     pub fn is_secret_name(&self, ident: &str) -> bool {
         let words = split_words(ident);
-        !words.is_empty() && !self.has_trailing_non_secret(&words) && self.contains_secret_word(&words)
+        !words.is_empty()
+            && !self.has_trailing_non_secret(&words)
+            && self.contains_secret_word(&words)
     }
 
     /// Secret-named, or naming key material / one-time values (`nonce`, `salt`, `iv`, `key`,
@@ -263,7 +412,9 @@ impl Vocab {
         }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
-            && words.iter().any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
+            && words
+                .iter()
+                .any(|w| DIGEST_WORDS.iter().any(|d| word_is(w, d)))
     }
 
     /// Password-named: `password`, `passwd`, `pwd`, `passphrase` (password_fast_hash), with
@@ -293,6 +444,63 @@ impl Vocab {
             .any(|w| LOCATION_WORDS.iter().any(|t| word_is(w, t)))
     }
 
+    /// Names a URL, origin, host, domain, referer, redirect target or email: the location
+    /// words minus the path-like ones (`path`, `route`, `target`) (prefix_authorization).
+    pub fn is_host_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| HOST_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a request object: `req`, `request`, `http_request` (prefix_authorization).
+    pub fn is_request_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| REQUEST_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names who acts: `user`, `username`, `login`, `account_name`, `email` (debug_bypass).
+    pub fn is_principal_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| PRINCIPAL_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names authentication or authorization code: `auth_middleware`, `require_login`,
+    /// `AuthGuard`, `JwtLayer`, `check_session` (debug_bypass); check-named fns are too.
+    pub fn is_auth_context_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| AUTH_CONTEXT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict that grants: `allowed`, `is_valid`, `authorized`, `verified`
+    /// (fail_open); check-named identifiers are too.
+    pub fn is_verdict_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VERDICT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict or list that denies: `is_revoked`, `blocked`, `denylist`,
+    /// `banned_ips` (fail_open: for these, `false`/empty is the permissive default).
+    pub fn is_deny_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| DENY_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a value that validates input: `VALID_EMAIL`, `username_validator`,
+    /// `ALLOWED_CHARS` (unanchored_regex); check-named identifiers are too.
+    pub fn is_validator_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VALIDATOR_WORDS.iter().any(|t| w == t))
+    }
+
     /// An env var or flag that switches checks off: `DEBUG`, `SKIP_AUTH`, `DISABLE_AUTH`,
     /// `DEV_MODE`, `BYPASS_*`, `INSECURE` (debug_bypass).
     pub fn is_bypass_flag_name(&self, ident: &str) -> bool {
@@ -318,7 +526,9 @@ impl Vocab {
         let matches = |p: &str| {
             lower == p
                 || (p.ends_with('_') && lower.starts_with(p))
-                || lower.strip_prefix(p).is_some_and(|rest| rest.starts_with('_'))
+                || lower
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('_'))
         };
         CHECK_FN_PREFIXES.iter().any(|p| matches(p))
             || self.check_fn_prefixes.iter().any(|p| matches(p))
@@ -395,18 +605,70 @@ mod tests {
     #[test]
     fn check_names() {
         let v = Vocab::default();
-        for s in ["verify_token", "is_admin", "can_edit", "validate", "check_password", "authorize_request"] {
+        for s in [
+            "verify_token",
+            "is_admin",
+            "can_edit",
+            "validate",
+            "check_password",
+            "authorize_request",
+        ] {
             assert!(v.is_check_fn(s), "{s}");
         }
-        for s in ["checkout", "verifying_key", "process", "checked_add", "allowance"] {
+        for s in [
+            "checkout",
+            "verifying_key",
+            "process",
+            "checked_add",
+            "allowance",
+        ] {
             assert!(!v.is_check_fn(s), "{s}");
         }
     }
 
     #[test]
+    fn logic_names() {
+        let v = Vocab::default();
+        for s in ["origin", "redirect_url", "allowedHost", "email", "referer"] {
+            assert!(v.is_host_name(s), "{s}");
+        }
+        for s in ["path", "route", "target", "hostile"] {
+            assert!(!v.is_host_name(s), "{s}");
+        }
+        for s in [
+            "auth_middleware",
+            "require_login",
+            "AuthGuard",
+            "JwtLayer",
+            "verify",
+        ] {
+            assert!(v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["author", "logger", "guardian_name"] {
+            assert!(!v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["is_revoked", "blocked_ips", "DENYLIST"] {
+            assert!(v.is_deny_name(s), "{s}");
+        }
+        assert!(!v.is_deny_name("block_size"));
+        assert!(v.is_verdict_name("allowed") && v.is_verdict_name("is_valid"));
+        assert!(!v.is_verdict_name("value"));
+        assert!(v.is_principal_name("username") && v.is_principal_name("user"));
+        assert!(!v.is_principal_name("role"));
+    }
+
+    #[test]
     fn material_names() {
         let v = Vocab::default();
-        for s in ["nonce", "salt", "iv", "session_id", "reset_code", "api_key", "key"] {
+        for s in [
+            "nonce",
+            "salt",
+            "iv",
+            "session_id",
+            "reset_code",
+            "api_key",
+            "key",
+        ] {
             assert!(v.is_crypto_material_name(s), "{s}");
         }
         for s in ["key_len", "user_id", "status_code", "monkey"] {

@@ -1,3 +1,5 @@
 //! The `logic` family.
 
-rules! {}
+rules! {
+    vacuous_check::VacuousCheck,
+}

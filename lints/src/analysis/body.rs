@@ -1,0 +1,444 @@
+//! Bounded walks of one function body, for rules hooked on `check_fn`: every expression in
+//! source order (known macro bodies included, nested items excluded), the values a body can
+//! return, whether a name is read, and what a local was bound to.
+
+use proc_macro2::{Spacing, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+
+use crate::analysis::{macros, paths};
+use crate::checker::MAX_EXPR_DEPTH;
+
+/// Calls `f` on every expression of `block`, outer before inner, in source order. The
+/// expressions inside known macro bodies (`format!`, `vec!`, `assert!`, ..) are included;
+/// nested items (fns, impls) are not: the checker gives those to rules on their own.
+pub fn for_each_expr(block: &syn::Block, f: &mut dyn FnMut(&syn::Expr)) {
+    let mut w = ExprWalk { f, depth: 0 };
+    w.visit_block(block);
+}
+
+/// [`for_each_expr`] over one expression (itself included).
+pub fn for_each_expr_in(expr: &syn::Expr, f: &mut dyn FnMut(&syn::Expr)) {
+    let mut w = ExprWalk { f, depth: 0 };
+    w.visit_expr(expr);
+}
+
+struct ExprWalk<'f> {
+    f: &'f mut dyn FnMut(&syn::Expr),
+    depth: usize,
+}
+
+impl<'ast> Visit<'ast> for ExprWalk<'_> {
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        (self.f)(e);
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        visit::visit_block(self, b);
+        self.depth -= 1;
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        for e in macros::body_exprs(m) {
+            self.visit_expr(&e);
+        }
+    }
+}
+
+/// The values a function body can return.
+#[derive(Default)]
+pub struct Exits<'a> {
+    /// Every value the body can produce: its tail (split through `if`, `match` and blocks)
+    /// and the value of every `return` (split the same way).
+    pub values: Vec<&'a syn::Expr>,
+    /// Some exit is not among `values`: a `?`, a bare `return`, a loop's `break` value,
+    /// a macro that may diverge or expand to anything (`bail!`, `assert!`, `todo!`,
+    /// a user macro), a block that ends without a value.
+    pub opaque: bool,
+}
+
+/// The exits of a function body. Closures, async blocks and nested items are not part of
+/// the body's control flow and are skipped.
+pub fn exits(block: &syn::Block) -> Exits<'_> {
+    let mut out = Exits::default();
+    split_block(block, &mut out, 0);
+    let mut w = ReturnWalk {
+        out: &mut out,
+        depth: 0,
+    };
+    w.visit_block(block);
+    out
+}
+
+/// Macros that neither diverge nor hide control flow: printing, logging, formatting.
+fn is_benign_macro(mac: &syn::Macro) -> bool {
+    let name = macros::macro_name(mac);
+    macros::is_log_macro(&name)
+        || matches!(
+            name.as_str(),
+            "format"
+                | "format_args"
+                | "vec"
+                | "matches"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "concat"
+                | "stringify"
+                | "include_str"
+                | "include_bytes"
+                | "env"
+                | "option_env"
+                | "cfg"
+                | "line"
+                | "file"
+                | "column"
+                | "module_path"
+        )
+}
+
+fn split_block<'a>(block: &'a syn::Block, out: &mut Exits<'a>, depth: usize) {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => split_value(e, out, depth + 1),
+        // Ends in `return ..;`: the return walk records it.
+        Some(syn::Stmt::Expr(syn::Expr::Return(_), Some(_))) => {}
+        // Ends without a value; in a fn with a return type it diverges some other way.
+        _ => out.opaque = true,
+    }
+}
+
+fn split_value<'a>(e: &'a syn::Expr, out: &mut Exits<'a>, depth: usize) {
+    if depth >= MAX_EXPR_DEPTH {
+        out.opaque = true;
+        return;
+    }
+    match e {
+        syn::Expr::Paren(p) => split_value(&p.expr, out, depth + 1),
+        syn::Expr::Group(g) => split_value(&g.expr, out, depth + 1),
+        syn::Expr::Block(b) if b.label.is_none() => split_block(&b.block, out, depth + 1),
+        syn::Expr::Unsafe(u) => split_block(&u.block, out, depth + 1),
+        syn::Expr::If(i) => {
+            split_block(&i.then_branch, out, depth + 1);
+            match &i.else_branch {
+                Some((_, els)) => split_value(els, out, depth + 1),
+                None => out.opaque = true,
+            }
+        }
+        syn::Expr::Match(m) => {
+            for arm in &m.arms {
+                split_value(&arm.body, out, depth + 1);
+            }
+        }
+        // `return x` as a tail: the return walk records `x`.
+        syn::Expr::Return(_) => {}
+        syn::Expr::Loop(_)
+        | syn::Expr::While(_)
+        | syn::Expr::ForLoop(_)
+        | syn::Expr::Block(_)
+        | syn::Expr::Break(_)
+        | syn::Expr::Continue(_) => out.opaque = true,
+        syn::Expr::Macro(m) if !is_benign_macro(&m.mac) => {
+            out.opaque = true;
+            out.values.push(e);
+        }
+        _ => out.values.push(e),
+    }
+}
+
+struct ReturnWalk<'o, 'a> {
+    out: &'o mut Exits<'a>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for ReturnWalk<'_, 'a> {
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            self.out.opaque = true;
+            return;
+        }
+        self.depth += 1;
+        match e {
+            syn::Expr::Return(r) => match &r.expr {
+                Some(v) => split_value(v, self.out, 0),
+                None => self.out.opaque = true,
+            },
+            syn::Expr::Try(_) => self.out.opaque = true,
+            _ => {}
+        }
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+
+    fn visit_attribute(&mut self, a: &'a syn::Attribute) {
+        // Code under `#[cfg(..)]` may not exist in the build: its exits are unknown.
+        if a.path().is_ident("cfg") {
+            self.out.opaque = true;
+        }
+    }
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        if !is_benign_macro(m) {
+            self.out.opaque = true;
+        }
+        // A `?` inside a macro body (`write!(f, ..)?` is outside; `vec![a?]` is inside).
+        if contains_question_mark(&m.tokens) {
+            self.out.opaque = true;
+        }
+    }
+}
+
+fn contains_question_mark(tokens: &TokenStream) -> bool {
+    let mut stack = vec![tokens.clone()];
+    while let Some(ts) = stack.pop() {
+        for tt in ts {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == '?' => return true,
+                TokenTree::Group(g) => stack.push(g.stream()),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// Whether `stmt` only discards `name`: `let _ = name;`, `let _ = &name;`, `_ = name;`,
+/// `drop(name);`. That silences the unused-variable warning without reading the value.
+fn is_discard_of(stmt: &syn::Stmt, name: &str) -> bool {
+    let is_name =
+        |e: &syn::Expr| matches!(paths::peel(e), syn::Expr::Path(p) if p.path.is_ident(name));
+    match stmt {
+        syn::Stmt::Local(l) => {
+            matches!(l.pat, syn::Pat::Wild(_))
+                && l.init
+                    .as_ref()
+                    .is_some_and(|i| i.diverge.is_none() && is_name(&i.expr))
+        }
+        syn::Stmt::Expr(syn::Expr::Assign(a), _) => {
+            matches!(&*a.left, syn::Expr::Infer(_)) && is_name(&a.right)
+        }
+        syn::Stmt::Expr(syn::Expr::Call(c), _) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("drop"))
+                && c.args.len() == 1
+                && c.args.first().is_some_and(is_name)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the variable `name` is read anywhere in `block`: as an identifier token (macro
+/// bodies included), or captured in a format string (`"{name}"`). A field or method of the
+/// same name (`.name`), a struct-literal field label (`name: ..`) and statements that only
+/// discard the value (`let _ = name;`) are not reads.
+pub fn reads_name(block: &syn::Block, name: &str) -> bool {
+    block
+        .stmts
+        .iter()
+        .filter(|s| !is_discard_of(s, name))
+        .any(|s| tokens_read_name(s.to_token_stream(), name))
+}
+
+fn tokens_read_name(tokens: TokenStream, name: &str) -> bool {
+    let raw = format!("r#{name}");
+    let mut stack = vec![tokens];
+    while let Some(ts) = stack.pop() {
+        let tts: Vec<TokenTree> = ts.into_iter().collect();
+        for (i, tt) in tts.iter().enumerate() {
+            match tt {
+                TokenTree::Ident(id) => {
+                    let s = id.to_string();
+                    if s != name && s != raw {
+                        continue;
+                    }
+                    let is_dot =
+                        |j: usize| matches!(&tts[j], TokenTree::Punct(p) if p.as_char() == '.');
+                    // `.name` is a field or method; `..name` is a range over the variable.
+                    let after_dot = i > 0 && is_dot(i - 1) && !(i > 1 && is_dot(i - 2));
+                    let field_label = matches!(tts.get(i + 1), Some(TokenTree::Punct(p))
+                        if p.as_char() == ':' && p.spacing() == Spacing::Alone);
+                    if !after_dot && !field_label {
+                        return true;
+                    }
+                }
+                TokenTree::Group(g) => stack.push(g.stream()),
+                TokenTree::Literal(lit) => {
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(lit.to_token_stream())
+                        && macros::inline_names(&s.value()).iter().any(|n| n == name)
+                    {
+                        return true;
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+    false
+}
+
+/// The initializer of the last `let name = init;` in `block` (any depth, closures and
+/// nested items excluded), with `let name: T = init` and `let mut name = init` alike.
+pub fn let_init<'a>(block: &'a syn::Block, name: &str) -> Option<&'a syn::Expr> {
+    let_binding(block, name).and_then(|l| l.init.as_ref().map(|i| &*i.expr))
+}
+
+/// The last `let` in `block` that binds `name` as a plain identifier.
+pub fn let_binding<'a>(block: &'a syn::Block, name: &str) -> Option<&'a syn::Local> {
+    let mut w = LetWalk {
+        name,
+        found: None,
+        depth: 0,
+    };
+    w.visit_block(block);
+    w.found
+}
+
+/// The identifier a pattern binds when it is a plain (possibly `mut`, possibly typed) name.
+pub fn pat_ident(pat: &syn::Pat) -> Option<&syn::Ident> {
+    match pat {
+        syn::Pat::Ident(p) if p.subpat.is_none() => Some(&p.ident),
+        syn::Pat::Type(t) => pat_ident(&t.pat),
+        syn::Pat::Paren(p) => pat_ident(&p.pat),
+        _ => None,
+    }
+}
+
+/// The declared type of a `let` pattern (`let x: T = ..`).
+pub fn pat_type(pat: &syn::Pat) -> Option<&syn::Type> {
+    match pat {
+        syn::Pat::Type(t) => Some(&t.ty),
+        _ => None,
+    }
+}
+
+struct LetWalk<'n, 'a> {
+    name: &'n str,
+    found: Option<&'a syn::Local>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for LetWalk<'_, 'a> {
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+
+    fn visit_local(&mut self, l: &'a syn::Local) {
+        if pat_ident(&l.pat).is_some_and(|i| i == self.name) {
+            self.found = Some(l);
+        }
+        visit::visit_local(self, l);
+    }
+}
+
+/// The type of the parameter or typed `let` named `name` in a function.
+pub fn binding_type<'a>(
+    sig: &'a syn::Signature,
+    block: &'a syn::Block,
+    name: &str,
+) -> Option<&'a syn::Type> {
+    if let Some(l) = let_binding(block, name) {
+        return pat_type(&l.pat);
+    }
+    sig.inputs.iter().find_map(|arg| match arg {
+        syn::FnArg::Typed(pt) if pat_ident(&pt.pat).is_some_and(|i| i == name) => Some(&*pt.ty),
+        _ => None,
+    })
+}
+
+/// The token text of an expression, for "same expression" comparisons.
+pub fn expr_text(expr: &syn::Expr) -> String {
+    expr.to_token_stream().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(src: &str) -> syn::Block {
+        syn::parse_str(src).unwrap()
+    }
+
+    fn exit_texts(src: &str) -> (Vec<String>, bool) {
+        let b = block(src);
+        let e = exits(&b);
+        (e.values.iter().map(|v| expr_text(v)).collect(), e.opaque)
+    }
+
+    #[test]
+    fn exits_split() {
+        assert_eq!(exit_texts("{ true }"), (vec!["true".into()], false));
+        assert_eq!(
+            exit_texts("{ if a { return Ok(()); } if b { Ok(()) } else { Ok(()) } }"),
+            (
+                vec!["Ok (())".into(), "Ok (())".into(), "Ok (())".into()],
+                false
+            )
+        );
+        assert_eq!(
+            exit_texts("{ match x { A => true, _ => { log(); false } } }"),
+            (vec!["true".into(), "false".into()], false)
+        );
+        assert!(exit_texts("{ f()?; Ok(()) }").1);
+        assert!(exit_texts("{ bail!(\"no\"); }").1);
+        assert!(exit_texts("{ ensure!(x, \"no\"); Ok(()) }").1);
+        assert!(!exit_texts("{ println!(\"{x}\"); true }").1);
+        assert!(!exit_texts("{ let c = || { return false; }; true }").1);
+        assert_eq!(
+            exit_texts("{ let c = || { return false; }; true }").0,
+            ["true"]
+        );
+        assert!(exit_texts("{ #[cfg(debug_assertions)] { if x { return false; } } true }").1);
+    }
+
+    #[test]
+    fn reads() {
+        let b = block("{ let _ = token; self.token.len() > 0 }");
+        assert!(!reads_name(&b, "token"));
+        let b = block("{ Foo { token: 1 } }");
+        assert!(!reads_name(&b, "token"));
+        let b = block("{ Foo { token } }");
+        assert!(reads_name(&b, "token"));
+        let b = block("{ println!(\"{token}\"); }");
+        assert!(reads_name(&b, "token"));
+        let b = block("{ check(&token) }");
+        assert!(reads_name(&b, "token"));
+        let b = block("{ drop(token); true }");
+        assert!(!reads_name(&b, "token"));
+        let b = block("{ for i in 0..max { f(i) } }");
+        assert!(reads_name(&b, "max"));
+        let b = block("{ &buf[..n.get()] }");
+        assert!(reads_name(&b, "n"));
+    }
+
+    #[test]
+    fn lets() {
+        let b = block("{ let x = 1; if y { let x: u8 = 2; } }");
+        assert_eq!(let_init(&b, "x").map(expr_text).as_deref(), Some("2"));
+        assert!(let_init(&b, "z").is_none());
+    }
+}
