@@ -60,6 +60,86 @@ impl<'ast> Visit<'ast> for ExprWalk<'_> {
     }
 }
 
+/// Calls `f` on every `let` of `block` in source order (closures included, nested items
+/// and macro bodies excluded).
+pub fn for_each_local<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Local)) {
+    let mut w = LocalWalk { f, depth: 0 };
+    w.visit_block(block);
+}
+
+struct LocalWalk<'f, 'a> {
+    f: &'f mut dyn FnMut(&'a syn::Local),
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for LocalWalk<'_, 'a> {
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+
+    fn visit_local(&mut self, l: &'a syn::Local) {
+        (self.f)(l);
+        visit::visit_local(self, l);
+    }
+}
+
+/// The names along a receiver chain, outermost first: `self.store.is_revoked(&id).await?`
+/// gives `is_revoked`, `store`, `self`; `bcrypt::verify(a, b)` gives `verify`.
+pub fn chain_names(expr: &syn::Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut e = expr;
+    for _ in 0..MAX_EXPR_DEPTH {
+        e = match e {
+            syn::Expr::MethodCall(m) => {
+                out.push(m.method.to_string());
+                &m.receiver
+            }
+            syn::Expr::Call(c) => {
+                if let syn::Expr::Path(p) = paths::peel(&c.func)
+                    && let Some(last) = p.path.segments.last()
+                {
+                    out.push(last.ident.to_string());
+                }
+                return out;
+            }
+            syn::Expr::Field(f) => {
+                if let syn::Member::Named(i) = &f.member {
+                    out.push(i.to_string());
+                }
+                &f.base
+            }
+            syn::Expr::Path(p) => {
+                if let Some(last) = p.path.segments.last() {
+                    out.push(last.ident.to_string());
+                }
+                return out;
+            }
+            syn::Expr::Await(a) => &a.base,
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::Group(g) => &g.expr,
+            syn::Expr::Reference(r) => &r.expr,
+            syn::Expr::Unary(u) => &u.expr,
+            syn::Expr::Cast(c) => &c.expr,
+            _ => return out,
+        };
+    }
+    out
+}
+
+/// Whether `needle` is the very node `hay` (pointer identity, for "is this expression one
+/// of the exits").
+pub fn same_node(hay: &syn::Expr, needle: &syn::Expr) -> bool {
+    std::ptr::eq(hay, needle)
+}
+
 /// The values a function body can return.
 #[derive(Default)]
 pub struct Exits<'a> {

@@ -185,6 +185,8 @@ const AUTH_CONTEXT_WORDS: &[&str] = &[
     "session",
     "credential",
     "credentials",
+    "claims",
+    "identity",
 ];
 
 /// Words of a verdict that grants (fail_open: `let allowed = ..unwrap_or(true)`).
@@ -220,6 +222,10 @@ const DENY_WORDS: &[&str] = &[
     "suspended",
     "locked",
     "rejected",
+    "required",
+    "requires",
+    "restricted",
+    "protected",
 ];
 
 /// Words of values that validate input (unanchored_regex: `VALID_EMAIL`, `USERNAME_VALIDATOR`).

@@ -2,4 +2,5 @@
 
 rules! {
     vacuous_check::VacuousCheck,
+    fail_open::FailOpen,
 }
