@@ -3,4 +3,5 @@
 rules! {
     vacuous_check::VacuousCheck,
     fail_open::FailOpen,
+    prefix_authorization::PrefixAuthorization,
 }
