@@ -3,5 +3,6 @@
 rules! {
     vacuous_check::VacuousCheck,
     fail_open::FailOpen,
+    debug_bypass::DebugBypass,
     prefix_authorization::PrefixAuthorization,
 }
