@@ -140,6 +140,223 @@ pub fn same_node(hay: &syn::Expr, needle: &syn::Expr) -> bool {
     std::ptr::eq(hay, needle)
 }
 
+/// A variable in scope at some point of a function body: a parameter, a `let`, or a name
+/// bound by a pattern (`if let`, `match` arm, closure parameter, `for`), which shadows
+/// without a known type or value.
+#[derive(Clone)]
+pub struct Binding<'a> {
+    pub name: String,
+    /// The declared type (`x: u32` parameter, `let x: u32 = ..`).
+    pub ty: Option<&'a syn::Type>,
+    /// The `let` initializer.
+    pub init: Option<&'a syn::Expr>,
+}
+
+/// The variables in scope at one point of a walk ([`for_each_expr_scoped`]).
+#[derive(Default)]
+pub struct Scope<'a> {
+    stack: Vec<Binding<'a>>,
+}
+
+impl<'a> Scope<'a> {
+    /// The innermost binding of `name` in scope here.
+    pub fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
+        self.stack.iter().rev().find(|b| b.name == name)
+    }
+
+    /// The binding of a plain variable expression (`x`, `&x`, `(x)`).
+    pub fn of_expr(&self, e: &syn::Expr) -> Option<&Binding<'a>> {
+        match paths::peel(e) {
+            syn::Expr::Path(p) => self.lookup(&p.path.get_ident()?.to_string()),
+            _ => None,
+        }
+    }
+
+    fn push_pat(&mut self, pat: &'a syn::Pat, init: Option<&'a syn::Expr>) {
+        if let Some(id) = pat_ident(pat) {
+            self.stack.push(Binding {
+                name: id.to_string(),
+                ty: pat_type(pat),
+                init,
+            });
+            return;
+        }
+        let mut names = Vec::new();
+        pat_bindings(pat, &mut names, 0);
+        for name in names {
+            self.stack.push(Binding {
+                name,
+                ty: None,
+                init: None,
+            });
+        }
+    }
+}
+
+/// The identifiers a pattern binds (lower-case `PatIdent`s; `None`, `FOO` are not bindings).
+fn pat_bindings(pat: &syn::Pat, out: &mut Vec<String>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let subpats: Vec<&syn::Pat> = match pat {
+        syn::Pat::Ident(p) => {
+            let s = p.ident.to_string();
+            if s.chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_')
+            {
+                out.push(s);
+            }
+            p.subpat.iter().map(|(_, sub)| &**sub).collect()
+        }
+        syn::Pat::Or(o) => o.cases.iter().collect(),
+        syn::Pat::Paren(p) => vec![&*p.pat],
+        syn::Pat::Reference(r) => vec![&*r.pat],
+        syn::Pat::Slice(s) => s.elems.iter().collect(),
+        syn::Pat::Struct(s) => s.fields.iter().map(|f| &*f.pat).collect(),
+        syn::Pat::Tuple(t) => t.elems.iter().collect(),
+        syn::Pat::TupleStruct(t) => t.elems.iter().collect(),
+        syn::Pat::Type(t) => vec![&*t.pat],
+        syn::Pat::Guard(g) => vec![&*g.pat],
+        _ => Vec::new(),
+    };
+    for p in subpats {
+        pat_bindings(p, out, depth + 1);
+    }
+}
+
+/// Like [`for_each_expr`], with the variables in scope at each expression: parameters of
+/// `sig`, `let`s before it (shadowing respected: a later `let x = x as usize` does not
+/// change what `x` is earlier), and pattern bindings. Expressions in macro bodies see the
+/// scope of the macro call.
+pub fn for_each_expr_scoped<'a>(
+    sig: Option<&'a syn::Signature>,
+    block: &'a syn::Block,
+    f: &mut dyn FnMut(&syn::Expr, &Scope<'a>),
+) {
+    let mut w = ScopedWalk {
+        f,
+        scope: Scope::default(),
+        depth: 0,
+    };
+    if let Some(sig) = sig {
+        for arg in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = arg {
+                if let Some(id) = pat_ident(&pt.pat) {
+                    w.scope.stack.push(Binding {
+                        name: id.to_string(),
+                        ty: Some(&pt.ty),
+                        init: None,
+                    });
+                } else {
+                    w.scope.push_pat(&pt.pat, None);
+                }
+            }
+        }
+    }
+    w.visit_block(block);
+}
+
+struct ScopedWalk<'f, 'a> {
+    f: &'f mut dyn FnMut(&syn::Expr, &Scope<'a>),
+    scope: Scope<'a>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        let mark = self.scope.stack.len();
+        visit::visit_block(self, b);
+        self.scope.stack.truncate(mark);
+        self.depth -= 1;
+    }
+
+    fn visit_local(&mut self, l: &'a syn::Local) {
+        // The initializer is evaluated before the new name is in scope.
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.scope
+            .push_pat(&l.pat, l.init.as_ref().map(|i| &*i.expr));
+    }
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        (self.f)(e, &self.scope);
+        let mark = self.scope.stack.len();
+        match e {
+            syn::Expr::Closure(c) => {
+                for p in &c.inputs {
+                    self.scope.push_pat(p, None);
+                }
+                self.visit_expr(&c.body);
+            }
+            syn::Expr::ForLoop(fl) => {
+                self.visit_expr(&fl.expr);
+                self.scope.push_pat(&fl.pat, None);
+                self.visit_block(&fl.body);
+            }
+            syn::Expr::If(i) => {
+                if let syn::Expr::Let(l) = &*i.cond {
+                    self.visit_expr(&l.expr);
+                    self.scope.push_pat(&l.pat, None);
+                } else {
+                    self.visit_expr(&i.cond);
+                }
+                self.visit_block(&i.then_branch);
+                self.scope.stack.truncate(mark);
+                if let Some((_, els)) = &i.else_branch {
+                    self.visit_expr(els);
+                }
+            }
+            syn::Expr::While(wh) => {
+                if let syn::Expr::Let(l) = &*wh.cond {
+                    self.visit_expr(&l.expr);
+                    self.scope.push_pat(&l.pat, None);
+                } else {
+                    self.visit_expr(&wh.cond);
+                }
+                self.visit_block(&wh.body);
+            }
+            syn::Expr::Match(m) => {
+                self.visit_expr(&m.expr);
+                for arm in &m.arms {
+                    let arm_mark = self.scope.stack.len();
+                    self.scope.push_pat(&arm.pat, None);
+                    if let syn::Pat::Guard(g) = &arm.pat {
+                        self.visit_expr(&g.guard);
+                    }
+                    self.visit_expr(&arm.body);
+                    self.scope.stack.truncate(arm_mark);
+                }
+            }
+            _ => visit::visit_expr(self, e),
+        }
+        self.scope.stack.truncate(mark);
+        self.depth -= 1;
+    }
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        let scope = &self.scope;
+        let f = &mut *self.f;
+        for e in macros::body_exprs(m) {
+            for_each_expr_in(&e, &mut |x| f(x, scope));
+        }
+    }
+}
+
 /// The values a function body can return.
 #[derive(Default)]
 pub struct Exits<'a> {
@@ -513,6 +730,34 @@ mod tests {
         assert!(reads_name(&b, "max"));
         let b = block("{ &buf[..n.get()] }");
         assert!(reads_name(&b, "n"));
+    }
+
+    #[test]
+    fn scoped() {
+        let f: syn::ItemFn = syn::parse_str(
+            "fn f(n: i64) { use_it(n); let n = n as usize; if let Some(n) = opt { g(n); } h(n); }",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        for_each_expr_scoped(Some(&f.sig), &f.block, &mut |e, scope| {
+            if let syn::Expr::Call(c) = e {
+                let b = c.args.first().and_then(|a| scope.of_expr(a));
+                seen.push((
+                    expr_text(&c.func),
+                    b.and_then(|b| b.ty)
+                        .map(|t| t.to_token_stream().to_string()),
+                    b.and_then(|b| b.init).map(expr_text),
+                ));
+            }
+        });
+        assert_eq!(
+            seen,
+            vec![
+                ("use_it".into(), Some("i64".into()), None),
+                ("g".into(), None, None),
+                ("h".into(), None, Some("n as usize".into())),
+            ]
+        );
     }
 
     #[test]

@@ -5,4 +5,5 @@ rules! {
     fail_open::FailOpen,
     debug_bypass::DebugBypass,
     prefix_authorization::PrefixAuthorization,
+    tautology::Tautology,
 }
