@@ -6,4 +6,5 @@ rules! {
     debug_bypass::DebugBypass,
     prefix_authorization::PrefixAuthorization,
     tautology::Tautology,
+    toctou::Toctou,
 }
