@@ -7,4 +7,5 @@ rules! {
     prefix_authorization::PrefixAuthorization,
     tautology::Tautology,
     toctou::Toctou,
+    unanchored_regex::UnanchoredRegex,
 }

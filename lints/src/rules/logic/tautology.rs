@@ -99,16 +99,24 @@ fn text<T: ToTokens>(t: &T) -> String {
     t.to_token_stream().to_string()
 }
 
-/// Token text without the spaces `quote` puts between tokens, for messages.
+/// Token text as code is written: `items . len () >= 0` → `items.len() >= 0`.
 fn compact(s: &str) -> String {
+    let is_operator = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_punctuation()) && !matches!(t, ")" | "]" | "?");
     let mut out = String::new();
-    for part in s.split(' ') {
-        let keep_space = out.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_')
-            && part.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if keep_space {
+    let (mut prev, mut prev2) = ("", "");
+    for part in s.split(' ').filter(|p| !p.is_empty()) {
+        let glue_before = matches!(part, "." | "(" | ")" | "," | "?" | ";" | "[" | "]" | "::")
+            || part.starts_with('(')
+            || part.starts_with('.');
+        // `&`, `*`, `-` are unary at the start or after an operator: `== &y`, `(-1)`.
+        let unary = matches!(prev, "&" | "*" | "-") && (prev2.is_empty() || is_operator(prev2) || prev2 == "(");
+        let glue_after = matches!(prev, "." | "(" | "[" | "!" | "::") || unary;
+        if !out.is_empty() && !glue_before && !glue_after {
             out.push(' ');
         }
         out.push_str(part);
+        prev2 = prev;
+        prev = part;
     }
     out
 }
@@ -456,4 +464,20 @@ fn binds(pat: &syn::Pat) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_text() {
+        assert_eq!(compact("items . len () >= 0"), "items.len() >= 0");
+        assert_eq!(compact("self . max = self . max"), "self.max = self.max");
+        assert_eq!(compact("a && ! a"), "a && !a");
+        assert_eq!(compact("f (a , b) == f (a , b)"), "f(a, b) == f(a, b)");
+        assert_eq!(compact("x == & y"), "x == &y");
+        assert_eq!(compact("a - b * c"), "a - b * c");
+        assert_eq!(compact("- 1 < x"), "-1 < x");
+    }
 }
