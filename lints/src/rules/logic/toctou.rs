@@ -117,7 +117,7 @@ fn check_of<'e>(cx: &Cx<'_>, e: &'e syn::Expr) -> Option<(&'e syn::Expr, Span, S
             if !(is_check || is_ufcs) {
                 return None;
             }
-            Some((args.first()?, e.span(), format!("{}", segs[segs.len().saturating_sub(2)..].join("::"))))
+            Some((args.first()?, e.span(), segs[segs.len().saturating_sub(2)..].join("::")))
         }
         _ => None,
     }

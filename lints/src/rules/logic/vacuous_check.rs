@@ -257,7 +257,7 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     if exits.opaque || exits.values.is_empty() || !exits.values.iter().all(|v| is_identity(v, &input)) {
         return;
     }
-    let span = exits.values.first().map_or_else(|| f.name_span(), |v| v.span());
+    let span = exits.values.first().map_or_else(|| f.name_span(), Spanned::span);
     cx.report(
         &VacuousCheck::META,
         f.name_span(),
