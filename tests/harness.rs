@@ -9,8 +9,12 @@ use aiguard_lints::{Config, FileCtx, Report};
 pub fn markers(source: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
-        if let Some(pos) = line.find("//~") {
-            for name in line[pos + 3..]
+        let pos = line
+            .find("//~")
+            .map(|p| p + 3)
+            .or_else(|| line.find("#~").map(|p| p + 2));
+        if let Some(pos) = pos {
+            for name in line[pos..]
                 .split([' ', ','])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
@@ -23,10 +27,35 @@ pub fn markers(source: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// The config a fixture asks for in `//@ ` lines (TOML), or the default.
+pub fn fixture_config(source: &str) -> Config {
+    let mut toml = String::new();
+    for l in source
+        .lines()
+        .filter_map(|l| l.strip_prefix("//@ ").or_else(|| l.strip_prefix("#@ ")))
+    {
+        toml.push_str(l);
+        toml.push('\n');
+    }
+    if toml.is_empty() {
+        return Config::default();
+    }
+    let (config, errors) =
+        aiguard_lints::config::parse_config(&toml, aiguard_lints::config::ConfigSection::Root);
+    assert!(errors.is_empty(), "bad fixture config: {errors:?}");
+    config.unwrap_or_default()
+}
+
 /// Parses and checks `source` as a file (honouring `// aiguard: ai-generated`).
+/// A fixture says which file it stands for with `// fixture-path: build.rs`.
 pub fn check_source(source: &str, path: &str, config: &Config) -> Report {
     let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+    let fixture_path = source
+        .lines()
+        .find_map(|l| l.strip_prefix("// fixture-path: "))
+        .map(str::trim);
     let ctx = FileCtx {
+        is_build_script: fixture_path.is_some_and(|p| p.ends_with("build.rs")),
         module_path: Vec::new(),
         is_test: aiguard_lints::scope::is_test_path(std::path::Path::new(path))
             && !path.contains("fixtures"),
@@ -64,4 +93,30 @@ pub fn describe(report: &Report) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Checks a manifest fixture as `/ws/member/Cargo.toml` of the workspace `/ws`:
+/// (rule, line) of every finding.
+pub fn check_manifest_source(source: &str, config: &Config) -> Vec<(String, usize)> {
+    let (findings, errors) = aiguard_lints::check_manifest(
+        source,
+        std::path::Path::new("/ws/member"),
+        std::path::Path::new("/ws"),
+        config,
+    );
+    assert!(
+        errors.is_empty(),
+        "manifest fixture does not parse: {errors:?}"
+    );
+    let mut out: Vec<(String, usize)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.name.to_string(),
+                source[..f.span.start].matches('\n').count() + 1,
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }

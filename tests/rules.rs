@@ -7,8 +7,6 @@ mod harness;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use aiguard_lints::Config;
-
 #[test]
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
@@ -17,7 +15,8 @@ fn fixtures() {
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
         let entry = entry.unwrap();
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "rs") {
+        let is_manifest = path.extension().is_some_and(|e| e == "toml");
+        if path.extension().is_none_or(|e| e != "rs") && !is_manifest {
             continue;
         }
         count += 1;
@@ -27,7 +26,16 @@ fn fixtures() {
         let mut rules: BTreeSet<String> = expected.iter().map(|(r, _)| r.clone()).collect();
         rules.insert(rule.clone());
         let rel = path.strip_prefix(&root).unwrap().display().to_string();
-        let report = harness::check_source(&source, &rel, &Config::default());
+        if is_manifest {
+            let actual = harness::check_manifest_source(&source, &harness::fixture_config(&source));
+            if actual != expected {
+                failures.push(format!(
+                    "{rel}:\n  expected {expected:?}\n  found    {actual:?}"
+                ));
+            }
+            continue;
+        }
+        let report = harness::check_source(&source, &rel, &harness::fixture_config(&source));
         let actual = harness::found(&report, &rules);
         if actual != expected {
             let missing: Vec<_> = expected.iter().filter(|e| !actual.contains(e)).collect();

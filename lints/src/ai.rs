@@ -13,6 +13,9 @@ pub struct AiMarker {
     pub model: Option<String>,
     pub reviewed: Option<String>,
     pub digest: Option<String>,
+    /// Where `reviewed = ".."` / `digest = ".."` stand, to point findings at the stamp.
+    pub reviewed_span: Option<Span>,
+    pub digest_span: Option<Span>,
     /// `allow(rule = "reason")` entries, validated against the registry.
     pub allow: Vec<AllowEntry>,
 }
@@ -85,6 +88,11 @@ pub fn parse_marker_args(tokens: TokenStream) -> (AiMarker, Vec<Problem>) {
                                 ));
                             }
                             *slot = Some(s);
+                            match name.as_str() {
+                                "reviewed" => marker.reviewed_span = Some(value.span()),
+                                "digest" => marker.digest_span = Some(value.span()),
+                                _ => {}
+                            }
                         }
                         None => problems.push(
                             Problem::new(value.span(), format!("`{name}` takes a string literal"))
@@ -169,25 +177,22 @@ fn parse_allow_list(
             );
             None
         };
-        match registry::by_name(&rule_name) {
-            Some(r) => {
-                if let Some(reason) = reason {
-                    marker.allow.push(AllowEntry {
-                        rule: r.meta().name,
-                        reason,
-                        span: rule.span(),
-                    });
-                }
+        if let Some(r) = registry::by_name(&rule_name) {
+            if let Some(reason) = reason {
+                marker.allow.push(AllowEntry {
+                    rule: r.meta().name,
+                    reason,
+                    span: rule.span(),
+                });
             }
-            None => {
-                let mut p = Problem::new(rule.span(), format!("unknown rule `{rule_name}`"));
-                if let Some(s) = registry::closest(&rule_name) {
-                    p = p.help(format!("a rule with a similar name exists: `{s}`"));
-                } else {
-                    p = p.help("run `cargo aiguard rules` to list the rules");
-                }
-                problems.push(p);
+        } else {
+            let mut p = Problem::new(rule.span(), format!("unknown rule `{rule_name}`"));
+            if let Some(s) = registry::closest(&rule_name) {
+                p = p.help(format!("a rule with a similar name exists: `{s}`"));
+            } else {
+                p = p.help("run `cargo aiguard rules` to list the rules");
             }
+            problems.push(p);
         }
         if input.is_empty() {
             break;

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use crate::ai::{self, AiMarker};
-use crate::analysis::macros;
+use crate::analysis::{asyncx, macros};
 use crate::cx::{AiScope, Cx, FnFrame};
 use crate::finding::{AiItem, Problem};
 use crate::fnlike::{self, FnKind, FnLike, ItemRef};
@@ -62,6 +62,10 @@ pub(crate) struct Checker<'a, 't> {
     depth: usize,
     /// Depth of expressions being visited from inside macro bodies (bounded separately).
     macro_depth: usize,
+    /// The marker of the item checked on its own (the macro strips its attribute).
+    root_marker: Option<AiMarker>,
+    /// The next expression visited is the operand of `.await`.
+    awaited_next: bool,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -72,6 +76,8 @@ impl<'a, 't> Checker<'a, 't> {
             owners: Vec::new(),
             depth: 0,
             macro_depth: 0,
+            root_marker: None,
+            awaited_next: false,
         }
     }
 
@@ -93,6 +99,7 @@ impl<'a, 't> Checker<'a, 't> {
 
     /// Enters the AI scope of an item checked on its own (the macro).
     pub(crate) fn enter_ai_item(&mut self, item: String, marker: AiMarker) {
+        self.root_marker = Some(marker.clone());
         self.cx.ai = Some(AiScope { item, marker });
     }
 
@@ -118,48 +125,55 @@ impl<'a, 't> Checker<'a, 't> {
     /// test scope if a test.
     fn with_item(
         &mut self,
-        attrs: &[syn::Attribute],
+        node: ItemRef<'_>,
         kind: &'static str,
         name: Option<String>,
-        span: Span,
         inner: impl FnOnce(&mut Self),
     ) {
+        let attrs = node.attrs();
+        let span = node.span();
         let pushed_name = name.is_some();
         if let Some(n) = name {
             self.cx.path.push(n);
         }
         let saved_ai = self.cx.ai.clone();
+        let is_test = scope::is_test_item(attrs);
+        if is_test {
+            self.cx.test_depth += 1;
+        }
+        if let Some(marker) = self.root_marker.take() {
+            for r in self.tables.get(NodeKind::AiItem) {
+                r.check_ai_item(&mut self.cx, node, &marker);
+            }
+        }
         if let Some((marker, problems)) = ai::find_marker(attrs) {
             self.cx.report.problems.extend(problems);
-            match &mut self.cx.ai {
-                Some(scope) => {
-                    // A marker nested in an AI item: its allow list and model add to the outer.
-                    scope.marker.allow.extend(marker.allow);
-                    if marker.model.is_some() {
-                        scope.marker.model = marker.model;
-                    }
+            let own = marker.clone();
+            if let Some(scope) = &mut self.cx.ai {
+                // A marker nested in an AI item: its allow list and model add to the outer.
+                scope.marker.allow.extend(marker.allow);
+                if marker.model.is_some() {
+                    scope.marker.model = marker.model;
                 }
-                None => {
-                    let path = self.cx.item_path();
-                    self.cx.report.ai_items.push(AiItem {
-                        kind,
-                        path: path.clone(),
-                        model: marker.model.clone(),
-                        reviewed: marker.reviewed.clone(),
-                        digest: marker.digest.clone(),
-                        span,
-                    });
-                    self.cx.ai = Some(AiScope { item: path, marker });
-                }
+            } else {
+                let path = self.cx.item_path();
+                self.cx.report.ai_items.push(AiItem {
+                    kind,
+                    path: path.clone(),
+                    model: marker.model.clone(),
+                    reviewed: marker.reviewed.clone(),
+                    digest: marker.digest.clone(),
+                    span,
+                });
+                self.cx.ai = Some(AiScope { item: path, marker });
+            }
+            for r in self.tables.get(NodeKind::AiItem) {
+                r.check_ai_item(&mut self.cx, node, &own);
             }
         }
         let is_const = matches!(kind, "const" | "static");
         if is_const {
             self.cx.const_depth += 1;
-        }
-        let is_test = scope::is_test_item(attrs);
-        if is_test {
-            self.cx.test_depth += 1;
         }
         inner(self);
         if is_test {
@@ -208,24 +222,22 @@ impl<'a, 't> Checker<'a, 't> {
         self.macro_depth -= 1;
     }
 
-    /// Visits a call's arguments; closures passed to `spawn_blocking`/`block_in_place` are
-    /// a sync boundary.
+    /// Visits a call's arguments; a closure that may run elsewhere (see
+    /// `asyncx::leaves_async`) is a sync boundary.
     fn visit_args_maybe_blocking<'x>(
         &mut self,
         name: Option<String>,
         args: impl Iterator<Item = &'x syn::Expr>,
     ) {
-        let blocking = name
-            .as_deref()
-            .is_some_and(|n| n == "spawn_blocking" || n == "block_in_place");
-        if blocking {
-            self.cx.async_stack.push(false);
-        }
         for a in args {
+            let boundary = asyncx::leaves_async(a, name.as_deref());
+            if boundary {
+                self.cx.async_stack.push(false);
+            }
             self.visit_expr(a);
-        }
-        if blocking {
-            self.cx.async_stack.pop();
+            if boundary {
+                self.cx.async_stack.pop();
+            }
         }
     }
 }
@@ -243,7 +255,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
         } else {
             name
         };
-        self.with_item(fnlike::item_attrs(i), kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Item(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Item(i));
             visit::visit_item(this, i);
         });
@@ -283,8 +295,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             syn::ImplItem::Type(t) => ("type", Some(t.ident.to_string())),
             _ => ("item", None),
         };
-        let attrs = ItemRef::Impl(i).attrs();
-        self.with_item(attrs, kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Impl(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Impl(i));
             visit::visit_impl_item(this, i);
         });
@@ -320,8 +331,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             syn::TraitItem::Type(t) => ("type", Some(t.ident.to_string())),
             _ => ("item", None),
         };
-        let attrs = ItemRef::Trait(i).attrs();
-        self.with_item(attrs, kind, name, i.span(), |this| {
+        self.with_item(ItemRef::Trait(i), kind, name, |this| {
             this.dispatch_item(ItemRef::Trait(i));
             visit::visit_trait_item(this, i);
         });
@@ -346,8 +356,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
     }
 
     fn visit_foreign_item(&mut self, i: &'ast syn::ForeignItem) {
-        let attrs = ItemRef::Foreign(i).attrs();
-        self.with_item(attrs, "foreign item", None, i.span(), |this| {
+        self.with_item(ItemRef::Foreign(i), "foreign item", None, |this| {
             this.dispatch_item(ItemRef::Foreign(i));
             visit::visit_foreign_item(this, i);
         });
@@ -386,10 +395,20 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
             return;
         }
         self.depth += 1;
+        self.cx.awaited = std::mem::take(&mut self.awaited_next);
         for r in self.tables.get(NodeKind::Expr) {
             r.check_expr(&mut self.cx, e);
         }
+        self.cx.awaited = false;
         match e {
+            syn::Expr::Await(a) => {
+                for attr in &a.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.awaited_next = true;
+                self.visit_expr(&a.base);
+                self.awaited_next = false;
+            }
             syn::Expr::Async(a) => {
                 for attr in &a.attrs {
                     self.visit_attribute(attr);

@@ -47,10 +47,13 @@ impl Config {
     /// does not apply there (n/a in RULES.md).
     pub fn level(&self, rule: &RuleMeta, ai: bool) -> Option<Level> {
         let over = self.rules.get(rule.name).copied().unwrap_or_default();
+        let ai_level = rule.ai.map(|d| over.ai.unwrap_or(d));
+        let human_level = rule.human.map(|d| over.human.unwrap_or(d));
         if ai {
-            rule.ai.map(|d| over.ai.unwrap_or(d))
+            // A rule with no `ai` level (supply chain) keeps its one level inside AI code.
+            ai_level.or(human_level)
         } else {
-            rule.human.map(|d| over.human.unwrap_or(d))
+            human_level
         }
     }
 
@@ -397,7 +400,7 @@ fn string_array(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for item in items.iter() {
+    for item in items {
         match item.get_ref() {
             DeValue::String(s) => out.push((s.to_string(), item.span())),
             other => errors.push(ConfigError::new(

@@ -38,10 +38,13 @@ pub struct Cx<'a> {
     pub(crate) test_depth: usize,
     pub(crate) const_depth: usize,
     pub(crate) file_is_test: bool,
+    pub(crate) file_is_build_script: bool,
     pub(crate) fns: Vec<FnFrame>,
     /// true = async context, false = a sync boundary (a nested fn, a `spawn_blocking` closure).
     pub(crate) async_stack: Vec<bool>,
     pub(crate) report: Report,
+    /// The expression being dispatched is the operand of `.await`.
+    pub(crate) awaited: bool,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -79,6 +82,16 @@ impl Reporter<'_> {
         self
     }
 
+    /// Lowers the finding's level to at most `max`, for the milder shape of a rule
+    /// (`permissive_cors` without credentials is at most `warn`). Never raises it.
+    pub fn at_most(self, max: Level) -> Self {
+        if let Some(f) = self.finding {
+            f.level = f.level.min(max);
+            return Reporter { finding: Some(f) };
+        }
+        self
+    }
+
     /// Whether the finding was kept (the rule is enabled at this place).
     pub fn is_kept(&self) -> bool {
         self.finding.is_some()
@@ -95,9 +108,11 @@ impl<'a> Cx<'a> {
             test_depth: 0,
             const_depth: 0,
             file_is_test: false,
+            file_is_build_script: false,
             fns: Vec::new(),
             async_stack: Vec::new(),
             report: Report::default(),
+            awaited: false,
         }
     }
 
@@ -117,6 +132,17 @@ impl<'a> Cx<'a> {
     /// Inside `#[test]`, `#[cfg(test)]`, or a file under `tests/` or `benches/`.
     pub fn in_test(&self) -> bool {
         self.file_is_test || self.test_depth > 0
+    }
+
+    /// Whether the expression being checked (in `check_expr`) is directly `.await`ed:
+    /// `client.get(url).send()` in `client.get(url).send().await`.
+    pub fn is_awaited(&self) -> bool {
+        self.awaited
+    }
+
+    /// Whether the file is a build script (`build.rs`).
+    pub fn in_build_script(&self) -> bool {
+        self.file_is_build_script
     }
 
     /// Inside a `const`/`static` initializer, a `const fn` or a `const { .. }` block, where a

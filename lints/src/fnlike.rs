@@ -88,6 +88,50 @@ impl<'a> ItemRef<'a> {
         }
     }
 
+    /// The span of the item's name (or its first token after attributes when it has none).
+    pub fn name_span(self) -> Span {
+        let ident = match self {
+            ItemRef::Item(i) => match i {
+                syn::Item::Const(x) => Some(x.ident.span()),
+                syn::Item::Enum(x) => Some(x.ident.span()),
+                syn::Item::Fn(x) => Some(x.sig.ident.span()),
+                syn::Item::Mod(x) => Some(x.ident.span()),
+                syn::Item::Static(x) => Some(x.ident.span()),
+                syn::Item::Struct(x) => Some(x.ident.span()),
+                syn::Item::Trait(x) => Some(x.ident.span()),
+                syn::Item::Type(x) => Some(x.ident.span()),
+                syn::Item::Union(x) => Some(x.ident.span()),
+                syn::Item::Impl(x) => Some(x.self_ty.span()),
+                _ => None,
+            },
+            ItemRef::Impl(i) => match i {
+                syn::ImplItem::Fn(x) => Some(x.sig.ident.span()),
+                syn::ImplItem::Const(x) => Some(x.ident.span()),
+                syn::ImplItem::Type(x) => Some(x.ident.span()),
+                _ => None,
+            },
+            ItemRef::Trait(i) => match i {
+                syn::TraitItem::Fn(x) => Some(x.sig.ident.span()),
+                syn::TraitItem::Const(x) => Some(x.ident.span()),
+                syn::TraitItem::Type(x) => Some(x.ident.span()),
+                _ => None,
+            },
+            ItemRef::Foreign(_) => None,
+        };
+        ident.unwrap_or_else(|| self.span())
+    }
+
+    /// The item's tokens, attributes included.
+    pub fn tokens(self) -> proc_macro2::TokenStream {
+        use quote::ToTokens;
+        match self {
+            ItemRef::Item(i) => i.to_token_stream(),
+            ItemRef::Impl(i) => i.to_token_stream(),
+            ItemRef::Trait(i) => i.to_token_stream(),
+            ItemRef::Foreign(i) => i.to_token_stream(),
+        }
+    }
+
     pub fn span(self) -> Span {
         match self {
             ItemRef::Item(i) => i.span(),

@@ -12,9 +12,11 @@ pub mod analysis;
 mod checker;
 pub mod config;
 pub mod cx;
+pub mod digest;
 pub mod docs;
 pub mod finding;
 pub mod fnlike;
+pub mod manifest;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -24,6 +26,7 @@ pub mod suppress;
 pub use ai::AiMarker;
 pub use config::Config;
 pub use finding::{AiContext, AiItem, Finding, Label, Problem, Report};
+pub use manifest::{ManifestFinding, check_manifest};
 pub use rule::{Family, Level, NodeKind, Rule, RuleMeta};
 
 use syn::visit::Visit;
@@ -37,6 +40,8 @@ pub struct FileCtx {
     pub is_test: bool,
     /// The whole file is AI code (`[ai] paths` glob or `// aiguard: ai-generated`).
     pub ai_file: bool,
+    /// The file is a package's build script (`build.rs`), which runs at build time.
+    pub is_build_script: bool,
 }
 
 /// Checks a whole file (the CLI).
@@ -44,6 +49,7 @@ pub fn check_file(file: &syn::File, ctx: &FileCtx, config: &Config) -> Report {
     let tables = checker::Tables::new(config);
     let mut cx = cx::Cx::new(config, analysis::paths::UseMap::from_items(&file.items));
     cx.file_is_test = ctx.is_test;
+    cx.file_is_build_script = ctx.is_build_script;
     cx.path.clone_from(&ctx.module_path);
     let mut checker = checker::Checker::new(cx, &tables);
     if ctx.ai_file {

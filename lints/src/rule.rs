@@ -1,7 +1,9 @@
 //! The rule trait, rule metadata and the node kinds the checker dispatches.
 
+use crate::ai::AiMarker;
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
+use crate::manifest::{Dependency, ManifestCx};
 
 /// How loudly a rule speaks: `deny` fails the build or CI, `warn` reports, `allow` is off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,10 +75,24 @@ impl Family {
         }
     }
 
+    /// The module directory under `lints/src/rules/` (and `tests/fixtures/rules/`).
+    pub fn module_dir(self) -> &'static str {
+        match self {
+            Family::Unsafety => "unsafety",
+            Family::Asynchrony => "asynchrony",
+            Family::SupplyChain => "supply_chain",
+            other => other.as_str(),
+        }
+    }
+
     /// Families whose rules do not apply to test code (DESIGN.md: test code is exempt from
-    /// robustness rules; panics and overflow in tests are how tests fail).
+    /// robustness rules; panics and overflow in tests are how tests fail, and tests block
+    /// in async code on purpose).
     pub fn exempt_in_tests(self) -> bool {
-        matches!(self, Family::Robustness | Family::Arithmetic)
+        matches!(
+            self,
+            Family::Robustness | Family::Arithmetic | Family::Asynchrony
+        )
     }
 }
 
@@ -119,10 +135,15 @@ pub enum NodeKind {
     Macro,
     /// Every attribute on any node the checker visits.
     Attr,
+    /// Every dependency declared in a manifest (`Cargo.toml`; CLI only).
+    Dependency,
+    /// Every item that carries the `#[ai_generated]` marker (in the macro: the checked item),
+    /// with the marker's own arguments.
+    AiItem,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
+    pub const ALL: [NodeKind; 10] = [
         NodeKind::File,
         NodeKind::Item,
         NodeKind::Fn,
@@ -131,6 +152,8 @@ impl NodeKind {
         NodeKind::Expr,
         NodeKind::Macro,
         NodeKind::Attr,
+        NodeKind::AiItem,
+        NodeKind::Dependency,
     ];
 
     pub(crate) fn index(self) -> usize {
@@ -157,4 +180,6 @@ pub trait Rule: HasMeta + Sync + Send {
     fn check_expr(&self, _cx: &mut Cx<'_>, _expr: &syn::Expr) {}
     fn check_macro(&self, _cx: &mut Cx<'_>, _mac: &syn::Macro) {}
     fn check_attr(&self, _cx: &mut Cx<'_>, _attr: &syn::Attribute) {}
+    fn check_ai_item(&self, _cx: &mut Cx<'_>, _item: ItemRef<'_>, _marker: &AiMarker) {}
+    fn check_dependency(&self, _cx: &mut ManifestCx<'_>, _dep: &Dependency) {}
 }

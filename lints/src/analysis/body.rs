@@ -1,64 +1,14 @@
-//! Bounded walks of one function body, for rules hooked on `check_fn`: every expression in
-//! source order (known macro bodies included, nested items excluded), the values a body can
-//! return, whether a name is read, and what a local was bound to.
+//! Bounded analyses of one function body, for rules hooked on `check_fn` (the plain
+//! expression walk is `locals::for_each_expr`): the values a body can return, whether a name
+//! is read, what a local was bound to, and a walk that knows which bindings are in scope
+//! (shadowing respected).
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::{self, Visit};
 
-use crate::analysis::{macros, paths};
+use crate::analysis::{locals, macros, paths};
 use crate::checker::MAX_EXPR_DEPTH;
-
-/// Calls `f` on every expression of `block`, outer before inner, in source order. The
-/// expressions inside known macro bodies (`format!`, `vec!`, `assert!`, ..) are included;
-/// nested items (fns, impls) are not: the checker gives those to rules on their own.
-pub fn for_each_expr(block: &syn::Block, f: &mut dyn FnMut(&syn::Expr)) {
-    let mut w = ExprWalk { f, depth: 0 };
-    w.visit_block(block);
-}
-
-/// [`for_each_expr`] over one expression (itself included).
-pub fn for_each_expr_in(expr: &syn::Expr, f: &mut dyn FnMut(&syn::Expr)) {
-    let mut w = ExprWalk { f, depth: 0 };
-    w.visit_expr(expr);
-}
-
-struct ExprWalk<'f> {
-    f: &'f mut dyn FnMut(&syn::Expr),
-    depth: usize,
-}
-
-impl<'ast> Visit<'ast> for ExprWalk<'_> {
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
-
-    fn visit_expr(&mut self, e: &'ast syn::Expr) {
-        if self.depth >= MAX_EXPR_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        (self.f)(e);
-        visit::visit_expr(self, e);
-        self.depth -= 1;
-    }
-
-    fn visit_block(&mut self, b: &'ast syn::Block) {
-        if self.depth >= MAX_EXPR_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        visit::visit_block(self, b);
-        self.depth -= 1;
-    }
-
-    fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        if self.depth >= MAX_EXPR_DEPTH {
-            return;
-        }
-        for e in macros::body_exprs(m) {
-            self.visit_expr(&e);
-        }
-    }
-}
 
 /// Calls `f` on every `let` of `block` in source order (closures included, nested items
 /// and macro bodies excluded).
@@ -225,7 +175,7 @@ fn pat_bindings(pat: &syn::Pat, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-/// Like [`for_each_expr`], with the variables in scope at each expression: parameters of
+/// Like [`locals::for_each_expr`], with the variables in scope at each expression: parameters of
 /// `sig`, `let`s before it (shadowing respected: a later `let x = x as usize` does not
 /// change what `x` is earlier), and pattern bindings. Expressions in macro bodies see the
 /// scope of the macro call.
@@ -352,7 +302,7 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
         let scope = &self.scope;
         let f = &mut *self.f;
         for e in macros::body_exprs(m) {
-            for_each_expr_in(&e, &mut |x| f(x, scope));
+            locals::for_each_subexpr(&e, &mut |x| f(x, scope));
         }
     }
 }
@@ -667,11 +617,6 @@ pub fn binding_type<'a>(
     })
 }
 
-/// The token text of an expression, for "same expression" comparisons.
-pub fn expr_text(expr: &syn::Expr) -> String {
-    expr.to_token_stream().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,7 +628,13 @@ mod tests {
     fn exit_texts(src: &str) -> (Vec<String>, bool) {
         let b = block(src);
         let e = exits(&b);
-        (e.values.iter().map(|v| expr_text(v)).collect(), e.opaque)
+        (
+            e.values
+                .iter()
+                .map(|v| crate::analysis::guards::text(v))
+                .collect(),
+            e.opaque,
+        )
     }
 
     #[test]
@@ -692,7 +643,7 @@ mod tests {
         assert_eq!(
             exit_texts("{ if a { return Ok(()); } if b { Ok(()) } else { Ok(()) } }"),
             (
-                vec!["Ok (())".into(), "Ok (())".into(), "Ok (())".into()],
+                vec!["Ok(())".into(), "Ok(())".into(), "Ok(())".into()],
                 false
             )
         );
@@ -743,10 +694,10 @@ mod tests {
             if let syn::Expr::Call(c) = e {
                 let b = c.args.first().and_then(|a| scope.of_expr(a));
                 seen.push((
-                    expr_text(&c.func),
+                    crate::analysis::guards::text(&c.func),
                     b.and_then(|b| b.ty)
                         .map(|t| t.to_token_stream().to_string()),
-                    b.and_then(|b| b.init).map(expr_text),
+                    b.and_then(|b| b.init).map(crate::analysis::guards::text),
                 ));
             }
         });
@@ -755,7 +706,7 @@ mod tests {
             vec![
                 ("use_it".into(), Some("i64".into()), None),
                 ("g".into(), None, None),
-                ("h".into(), None, Some("n as usize".into())),
+                ("h".into(), None, Some("nasusize".into())),
             ]
         );
     }
@@ -763,7 +714,12 @@ mod tests {
     #[test]
     fn lets() {
         let b = block("{ let x = 1; if y { let x: u8 = 2; } }");
-        assert_eq!(let_init(&b, "x").map(expr_text).as_deref(), Some("2"));
+        assert_eq!(
+            let_init(&b, "x")
+                .map(crate::analysis::guards::text)
+                .as_deref(),
+            Some("2")
+        );
         assert!(let_init(&b, "z").is_none());
     }
 }

@@ -1,6 +1,11 @@
 //! Shared analyses: one copy each, used by every rule that needs them.
 
+pub mod asyncx;
 pub mod body;
+pub mod guards;
+pub mod locals;
 pub mod macros;
 pub mod paths;
+pub mod popular_crates;
+pub mod types;
 pub mod vocab;

@@ -264,6 +264,86 @@ const REDACTION_WORDS: &[&str] = &[
     "is_none",
 ];
 
+/// Words of type and value names that accept everything: a certificate verifier named
+/// `NoVerifier`, `SkipServerVerification`, `AcceptAnyCert`, `DangerousVerifier`
+/// (tls_verification_disabled).
+const PERMISSIVE_WORDS: &[&str] = &[
+    "no",
+    "noop",
+    "nop",
+    "none",
+    "null",
+    "skip",
+    "insecure",
+    "dangerous",
+    "danger",
+    "unsafe",
+    "dummy",
+    "fake",
+    "disable",
+    "disabled",
+    "bypass",
+    "permissive",
+    "unverified",
+    "trusting",
+];
+
+/// Word pairs with the same meaning (`accept_any`, `AcceptAllCerts`, `TrustAll`).
+const PERMISSIVE_PAIRS: &[&str] = &[
+    "accept_any",
+    "accept_all",
+    "accept_invalid",
+    "trust_all",
+    "trust_any",
+    "allow_all",
+    "allow_invalid",
+    "any_cert",
+    "all_cert",
+];
+
+/// Host names that cannot be on the public internet or only name documentation: a plain
+/// `http://` URL to them is not cleartext over a network (cleartext_url).
+const LOCAL_HOSTS: &[&str] = &["localhost", "example.com", "example.org", "example.net"];
+
+/// Top-level domains reserved for tests, documentation and local networks (RFC 2606, 6761,
+/// 6762, 8375).
+const LOCAL_TLDS: &[&str] = &[
+    "localhost",
+    "test",
+    "example",
+    "invalid",
+    "local",
+    "internal",
+    "lan",
+    "home.arpa",
+    "localdomain",
+];
+
+/// Hosts whose `http://` URIs are identifiers, not locations: XML namespaces, JSON Schema
+/// `$schema` ids, RDF vocabularies (cleartext_url).
+const NAMESPACE_HOSTS: &[&str] = &[
+    "www.w3.org",
+    "w3.org",
+    "schemas.xmlsoap.org",
+    "schemas.microsoft.com",
+    "schemas.openxmlformats.org",
+    "schemas.android.com",
+    "purl.org",
+    "xmlns.com",
+    "ns.adobe.com",
+    "docs.oasis-open.org",
+    "www.opengis.net",
+    "json-schema.org",
+    "relaxng.org",
+    "www.sitemaps.org",
+];
+
+/// Words naming cookies and the stores that set them (insecure_cookie).
+const COOKIE_WORDS: &[&str] = &["cookie", "session", "jar"];
+
+/// Words naming raw pointers (unsafe_code names a dereference of one).
+const POINTER_WORDS: &[&str] = &["ptr", "pointer"];
+
 /// The vocabulary in force: built-ins plus config extensions.
 #[derive(Clone, Debug, Default)]
 pub struct Vocab {
@@ -515,6 +595,90 @@ impl Vocab {
             .any(|w| BYPASS_WORDS.iter().any(|t| w == t))
     }
 
+    /// Names something that accepts everything: `NoVerifier`, `SkipServerVerification`,
+    /// `AcceptAnyCertVerifier`, `DangerousVerifier`, `TrustAll` (tls_verification_disabled).
+    /// Not `WebPkiServerVerifier`, `AllowAnyAuthenticatedClient`.
+    pub fn is_permissive_name(&self, ident: &str) -> bool {
+        let words = split_words(ident);
+        if words
+            .iter()
+            .any(|w| PERMISSIVE_WORDS.iter().any(|t| w == t))
+        {
+            return true;
+        }
+        let joined = words.join("_");
+        PERMISSIVE_PAIRS.iter().any(|p| {
+            joined == *p
+                || joined.starts_with(&format!("{p}_"))
+                || joined.contains(&format!("_{p}_"))
+                || joined.ends_with(&format!("_{p}"))
+                || joined.starts_with(p) && joined[p.len()..].starts_with('s')
+        })
+    }
+
+    /// A host that is not on the public internet or only names documentation: `localhost`,
+    /// loopback and unspecified addresses, private, link-local and CGNAT IPv4 ranges, IPv6
+    /// loopback/link-local/unique-local, single-label names (`db`, `api:8080` in a compose
+    /// network), reserved TLDs (`.test`, `.local`, `.internal`, `.example`, `.invalid`) and
+    /// `example.com`/`.org`/`.net`. `host` may carry a port and userinfo; it is lower-cased.
+    pub fn is_local_host(&self, host: &str) -> bool {
+        let host = host.rsplit('@').next().unwrap_or(host).to_ascii_lowercase();
+        if let Some(rest) = host.strip_prefix('[') {
+            let v6 = rest.split(']').next().unwrap_or(rest);
+            return v6 == "::1"
+                || v6 == "::"
+                || v6.starts_with("fe80:")
+                || v6.starts_with("2001:db8:")
+                || v6.starts_with("fc")
+                || v6.starts_with("fd");
+        }
+        let name = host.split(':').next().unwrap_or(&host);
+        let name = name.trim_end_matches('.');
+        if name.is_empty() || !name.contains('.') {
+            // `localhost`, a compose/k8s service name, or a `{}` placeholder host.
+            return true;
+        }
+        if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
+            let [a, b, c, _] = ip.octets();
+            // RFC 5737 documentation ranges.
+            let documentation = matches!((a, b, c), (192, 0, 2) | (198, 51, 100) | (203, 0, 113));
+            return ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.is_private()
+                || ip.is_link_local()
+                || (a == 100 && (64..128).contains(&b))
+                || documentation;
+        }
+        LOCAL_HOSTS
+            .iter()
+            .any(|h| name == *h || name.ends_with(&format!(".{h}")))
+            || LOCAL_TLDS.iter().any(|t| name.ends_with(&format!(".{t}")))
+            || name.rsplit('.').next() == Some("svc")
+            || name.contains(".svc.cluster.")
+    }
+
+    /// A host whose `http://` URIs are identifiers rather than locations: XML namespaces
+    /// (`www.w3.org`, `schemas.xmlsoap.org`), JSON Schema ids, RDF vocabularies.
+    pub fn is_namespace_host(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        NAMESPACE_HOSTS.iter().any(|h| host == *h)
+    }
+
+    /// Names a cookie, a cookie jar or a session store: `cookie`, `auth_cookie`,
+    /// `CookieBuilder`, `SessionMiddleware`, `jar` (insecure_cookie).
+    pub fn is_cookie_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| COOKIE_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a raw pointer: `ptr`, `raw_ptr`, `data_ptr`, `pointer` (unsafe_code).
+    pub fn is_pointer_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| POINTER_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
     /// A call that makes a secret safe to log: `redact(..)`, `mask(..)`, `.len()`.
     pub fn is_redaction_fn(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
@@ -545,7 +709,7 @@ impl Vocab {
     pub fn is_sanitizer(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
         SANITIZERS.iter().any(|s| lower == *s)
-            || self.sanitizers.iter().any(|s| lower == *s)
+            || self.sanitizers.contains(&lower)
             || lower.starts_with("escape_")
             || lower.starts_with("sanitize")
             || lower.ends_with("_escape")
@@ -661,6 +825,67 @@ mod tests {
         assert!(!v.is_verdict_name("value"));
         assert!(v.is_principal_name("username") && v.is_principal_name("user"));
         assert!(!v.is_principal_name("role"));
+    }
+
+    #[test]
+    fn permissive_names() {
+        let v = Vocab::default();
+        for s in [
+            "NoVerifier",
+            "SkipServerVerification",
+            "AcceptAnyCertVerifier",
+            "DangerousVerifier",
+            "TrustAll",
+            "NoopVerifier",
+            "AcceptAllCerts",
+            "InsecureCertVerifier",
+        ] {
+            assert!(v.is_permissive_name(s), "{s}");
+        }
+        for s in [
+            "WebPkiServerVerifier",
+            "AllowAnyAuthenticatedClient",
+            "PinnedCertVerifier",
+            "Verifier",
+            "NotaryVerifier",
+        ] {
+            assert!(!v.is_permissive_name(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn local_hosts() {
+        let v = Vocab::default();
+        for h in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:3000",
+            "127.1.2.3",
+            "0.0.0.0:80",
+            "[::1]:8080",
+            "10.0.0.5",
+            "192.168.1.1",
+            "169.254.169.254",
+            "db:5432",
+            "api.example.com",
+            "foo.test",
+            "printer.local",
+            "svc.internal",
+            "user:pw@localhost",
+            "{}:{}",
+            "web.default.svc.cluster.local",
+        ] {
+            assert!(v.is_local_host(h), "{h}");
+        }
+        for h in [
+            "api.stripe.com",
+            "8.8.8.8",
+            "example.community",
+            "myexample.com",
+            "[2001:4860::8888]",
+        ] {
+            assert!(!v.is_local_host(h), "{h}");
+        }
     }
 
     #[test]

@@ -1,3 +1,6 @@
-//! The `asynchrony` family.
+//! The `async` family.
 
-rules! {}
+rules! {
+    blocking_in_async::BlockingInAsync,
+    lock_across_await::LockAcrossAwait,
+}

@@ -1,7 +1,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, macros, paths};
+use crate::analysis::{body, guards, locals, macros, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -80,7 +80,7 @@ impl Rule for DebugBypass {
         if let Some(x) = debug_variant(cx, f) {
             found.push(x);
         }
-        body::for_each_expr(f.block, &mut |e| {
+        locals::for_each_expr(f.block, &mut |e| {
             if let Some(attr) = expr_attrs(e).iter().find(|a| is_debug_cfg(cx, a))
                 && let Some(ok) = succeeds(e)
             {
@@ -138,7 +138,9 @@ struct Trigger {
 fn auth_context(cx: &Cx<'_>, f: &FnLike<'_>) -> bool {
     let v = cx.vocab();
     let ty_auth = match &f.kind {
-        FnKind::Inherent { self_ty } | FnKind::TraitImpl { self_ty, .. } => v.is_auth_context_name(self_ty),
+        FnKind::Inherent { self_ty } | FnKind::TraitImpl { self_ty, .. } => {
+            v.is_auth_context_name(self_ty)
+        }
         FnKind::TraitDefault { trait_name } => v.is_auth_context_name(trait_name),
         FnKind::Free => false,
     };
@@ -167,14 +169,14 @@ fn cfg_text_is_debug(cx: &Cx<'_>, text: &str) -> bool {
     if t.contains("debug_assertions") {
         return true;
     }
-    t.split('"')
-        .skip(1)
-        .step_by(2)
-        .any(|feature| t.contains(&format!("feature=\"{feature}\"")) && cx.vocab().is_bypass_flag_name(feature))
+    t.split('"').skip(1).step_by(2).any(|feature| {
+        t.contains(&format!("feature=\"{feature}\"")) && cx.vocab().is_bypass_flag_name(feature)
+    })
 }
 
 fn is_debug_cfg(cx: &Cx<'_>, a: &syn::Attribute) -> bool {
-    a.path().is_ident("cfg") && matches!(&a.meta, syn::Meta::List(l) if cfg_text_is_debug(cx, &l.tokens.to_string()))
+    a.path().is_ident("cfg")
+        && matches!(&a.meta, syn::Meta::List(l) if cfg_text_is_debug(cx, &l.tokens.to_string()))
 }
 
 /// A whole check fn under `#[cfg(debug_assertions)]` that succeeds on every path.
@@ -213,7 +215,8 @@ fn success(e: &syn::Expr) -> Option<Span> {
         }
         syn::Expr::MethodCall(m) => {
             let next = paths::expr_name(&m.receiver).is_some_and(|n| n == "next");
-            (next && matches!(m.method.to_string().as_str(), "run" | "call" | "handle")).then(|| e.span())
+            (next && matches!(m.method.to_string().as_str(), "run" | "call" | "handle"))
+                .then(|| e.span())
         }
         _ => (paths::lit_bool(e) == Some(true)).then(|| e.span()),
     }
@@ -227,29 +230,40 @@ fn block_succeeds(b: &syn::Block) -> Option<Span> {
 
 /// What a branch taken on `cond` would be: a debug switch, an env var, a flag, a magic value.
 /// `negated` tracks `!`: a negated switch runs the check in the branch.
-fn trigger(cx: &Cx<'_>, f: &FnLike<'_>, cond: &syn::Expr, negated: bool, depth: usize) -> Option<Trigger> {
+fn trigger(
+    cx: &Cx<'_>,
+    f: &FnLike<'_>,
+    cond: &syn::Expr,
+    negated: bool,
+    depth: usize,
+) -> Option<Trigger> {
     if depth > 32 {
         return None;
     }
     let v = cx.vocab();
     match paths::peel(cond) {
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => trigger(cx, f, &u.expr, !negated, depth + 1),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            trigger(cx, f, &u.expr, !negated, depth + 1)
+        }
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-            trigger(cx, f, &b.left, negated, depth + 1).or_else(|| trigger(cx, f, &b.right, negated, depth + 1))
+            trigger(cx, f, &b.left, negated, depth + 1)
+                .or_else(|| trigger(cx, f, &b.right, negated, depth + 1))
         }
         _ if negated => None,
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
             magic_compare(cx, &b.left, &b.right).or_else(|| env_trigger(cx, cond))
         }
-        syn::Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => {
-            m.args.first().and_then(|a| magic_compare(cx, &m.receiver, a)).or_else(|| env_trigger(cx, cond))
-        }
+        syn::Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => m
+            .args
+            .first()
+            .and_then(|a| magic_compare(cx, &m.receiver, a))
+            .or_else(|| env_trigger(cx, cond)),
         e @ (syn::Expr::Path(_) | syn::Expr::Field(_)) => {
             let name = paths::expr_name(e)?;
             if v.is_bypass_flag_name(&name) {
                 return Some(Trigger {
                     span: e.span(),
-                    message: format!("the flag `{}` bypasses the check", body::expr_text(e).replace(' ', "")),
+                    message: format!("the flag `{}` bypasses the check", guards::text(e)),
                 });
             }
             // `let skip = env::var("SKIP_AUTH").is_ok(); if skip { .. }`
@@ -268,7 +282,7 @@ fn trigger(cx: &Cx<'_>, f: &FnLike<'_>, cond: &syn::Expr, negated: bool, depth: 
 /// `cfg!(debug_assertions)` in `e`.
 fn debug_macro(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
     let mut out = None;
-    body::for_each_expr_in(e, &mut |x| {
+    locals::for_each_subexpr(e, &mut |x| {
         if out.is_none()
             && let syn::Expr::Macro(m) = x
             && macros::macro_name(&m.mac) == "cfg"
@@ -287,7 +301,7 @@ fn debug_macro(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
 fn env_trigger(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
     let v = cx.vocab();
     let mut out = None;
-    body::for_each_expr_in(e, &mut |x| {
+    locals::for_each_subexpr(e, &mut |x| {
         if out.is_some() {
             return;
         }
@@ -296,14 +310,21 @@ fn env_trigger(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
                 Some((segs, args))
                     if segs.len() >= 2
                         && matches!(segs.last().map(String::as_str), Some("var" | "var_os"))
-                        && matches!(segs[segs.len() - 2].as_str(), "env" | "dotenv" | "dotenvy") =>
+                        && matches!(
+                            segs[segs.len() - 2].as_str(),
+                            "env" | "dotenv" | "dotenvy"
+                        ) =>
                 {
                     args.first().and_then(paths::lit_str).map(|s| s.value())
                 }
                 _ => None,
             },
-            syn::Expr::Macro(m) if matches!(macros::macro_name(&m.mac).as_str(), "option_env" | "env") => {
-                syn::parse2::<syn::LitStr>(m.mac.tokens.clone()).ok().map(|s| s.value())
+            syn::Expr::Macro(m)
+                if matches!(macros::macro_name(&m.mac).as_str(), "option_env" | "env") =>
+            {
+                syn::parse2::<syn::LitStr>(m.mac.tokens.clone())
+                    .ok()
+                    .map(|s| s.value())
             }
             _ => None,
         };
@@ -349,7 +370,7 @@ fn magic_subject(cx: &Cx<'_>, value: &syn::Expr) -> Option<String> {
         && matches!(name.as_str(), "name" | "id" | "login" | "email")
         && paths::expr_name(&fe.base).is_some_and(|b| v.is_principal_name(&b))
     {
-        return Some(body::expr_text(value).replace(' ', ""));
+        return Some(guards::text(value));
     }
     None
 }

@@ -1,7 +1,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, paths};
+use crate::analysis::{body, locals, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -108,7 +108,7 @@ impl Rule for FailOpen {
                 found.push(x);
             }
         });
-        body::for_each_expr(f.block, &mut |e| {
+        locals::for_each_expr(f.block, &mut |e| {
             let x = match e {
                 syn::Expr::MethodCall(m) => {
                     defaulted(cx, &ctx, e, m).or_else(|| is_ok_on_verifier(cx, &ctx, m))
@@ -152,7 +152,8 @@ struct Found {
     help: String,
 }
 
-const HELP_CLOSED: &str = "fail closed: treat the error as a denial (`false`, `Err(..)`), or propagate it with `?`";
+const HELP_CLOSED: &str =
+    "fail closed: treat the error as a denial (`false`, `Err(..)`), or propagate it with `?`";
 
 /// A value that grants: `true`, `Ok(())`, `Ok(true)`, through `return` and block tails.
 fn grants(e: &syn::Expr) -> bool {
@@ -191,7 +192,7 @@ fn verdict(e: &syn::Expr) -> Option<bool> {
 /// Names of the calls in `e` (any depth): `match verify(&t) {..}` gives `verify`.
 fn call_names(e: &syn::Expr) -> Vec<String> {
     let mut out = Vec::new();
-    body::for_each_expr_in(e, &mut |x| match x {
+    locals::for_each_subexpr(e, &mut |x| match x {
         syn::Expr::MethodCall(m) => out.push(m.method.to_string()),
         syn::Expr::Call(c) => {
             if let syn::Expr::Path(p) = paths::peel(&c.func)
@@ -216,7 +217,12 @@ enum Subject {
 
 fn subject(cx: &Cx<'_>, names: &[String], bound_to: Option<&str>) -> Subject {
     let v = cx.vocab();
-    if names.iter().map(String::as_str).chain(bound_to).any(|n| v.is_deny_name(n)) {
+    if names
+        .iter()
+        .map(String::as_str)
+        .chain(bound_to)
+        .any(|n| v.is_deny_name(n))
+    {
         return Subject::Deny;
     }
     if names.iter().any(|n| v.is_check_fn(n)) || bound_to.is_some_and(|n| v.is_verdict_name(n)) {
@@ -258,7 +264,12 @@ fn positive_check_fn(ctx: &Ctx<'_>) -> bool {
 
 /// `.unwrap_or(true)`, `.unwrap_or_else(|_| true)`, `.map_or(true, ..)`,
 /// `.unwrap_or_default()`/`.unwrap_or(false)` on a deny verdict.
-fn defaulted(cx: &Cx<'_>, ctx: &Ctx<'_>, whole: &syn::Expr, m: &syn::ExprMethodCall) -> Option<Found> {
+fn defaulted(
+    cx: &Cx<'_>,
+    ctx: &Ctx<'_>,
+    whole: &syn::Expr,
+    m: &syn::ExprMethodCall,
+) -> Option<Found> {
     let method = m.method.to_string();
     // The default, as a verdict: Some(true) grants, Some(false) denies, None for
     // `unwrap_or_default()` (false, empty).
@@ -273,10 +284,13 @@ fn defaulted(cx: &Cx<'_>, ctx: &Ctx<'_>, whole: &syn::Expr, m: &syn::ExprMethodC
     // `Option::map_or(true, ..)` ("no limit configured") and `.unwrap_or(Ok(()))` on an
     // `Option<Result<..>>` ("nothing to validate") are defaults for an absent value, not
     // for a failed check: only a literal `true` counts, and `map_or*` only on a check.
-    let bool_default = default_expr.is_some_and(|d| matches!(paths::peel(d), syn::Expr::Lit(_)) || block_tail_is_lit(d));
+    let bool_default = default_expr
+        .is_some_and(|d| matches!(paths::peel(d), syn::Expr::Lit(_)) || block_tail_is_lit(d));
     let needs_check_subject = method.starts_with("map_or") || !bool_default;
     let (default, shown): (Option<bool>, &str) = match method.as_str() {
-        "unwrap_or" | "map_or" | "unwrap_or_else" | "map_or_else" => (default_expr.and_then(verdict), ""),
+        "unwrap_or" | "map_or" | "unwrap_or_else" | "map_or_else" => {
+            (default_expr.and_then(verdict), "")
+        }
         "unwrap_or_default" if m.args.is_empty() => (Some(false), "unwrap_or_default()"),
         _ => return None,
     };
@@ -298,7 +312,10 @@ fn defaulted(cx: &Cx<'_>, ctx: &Ctx<'_>, whole: &syn::Expr, m: &syn::ExprMethodC
         if method == "unwrap_or_default" || subj == Subject::Deny {
             return None;
         }
-        let verdict_here = ctx.is_exit(whole) || bound.as_deref().is_some_and(|b| cx.vocab().is_verdict_name(b));
+        let verdict_here = ctx.is_exit(whole)
+            || bound
+                .as_deref()
+                .is_some_and(|b| cx.vocab().is_verdict_name(b));
         let by_fn = !needs_check_subject && positive_check_fn(ctx) && verdict_here;
         if !(subj == Subject::Check || by_fn) {
             return None;
@@ -324,7 +341,9 @@ fn defaulted(cx: &Cx<'_>, ctx: &Ctx<'_>, whole: &syn::Expr, m: &syn::ExprMethodC
 /// A block whose tail is a literal: `{ log(..); true }`.
 fn block_tail_is_lit(e: &syn::Expr) -> bool {
     match paths::peel(e) {
-        syn::Expr::Block(b) => matches!(b.block.stmts.last(), Some(syn::Stmt::Expr(t, None)) if matches!(paths::peel(t), syn::Expr::Lit(_))),
+        syn::Expr::Block(b) => {
+            matches!(b.block.stmts.last(), Some(syn::Stmt::Expr(t, None)) if matches!(paths::peel(t), syn::Expr::Lit(_)))
+        }
         _ => false,
     }
 }
@@ -335,11 +354,16 @@ fn block_tail_is_lit(e: &syn::Expr) -> bool {
 fn about_auth(cx: &Cx<'_>, pat: &syn::Pat, init: &syn::Expr) -> bool {
     let v = cx.vocab();
     let inner = match pat {
-        syn::Pat::TupleStruct(t) => t.elems.first().and_then(body::pat_ident).map(ToString::to_string),
+        syn::Pat::TupleStruct(t) => t
+            .elems
+            .first()
+            .and_then(body::pat_ident)
+            .map(ToString::to_string),
         _ => None,
     };
-    inner.is_some_and(|n| v.is_secret_name(&n) || v.is_principal_name(&n) || v.is_auth_context_name(&n))
-        || call_names(init).iter().any(|n| v.is_auth_context_name(n))
+    inner.is_some_and(|n| {
+        v.is_secret_name(&n) || v.is_principal_name(&n) || v.is_auth_context_name(&n)
+    }) || call_names(init).iter().any(|n| v.is_auth_context_name(n))
 }
 
 /// The pattern's constructor name: `Err(_)` → `Err`, `Ok(..)` → `Ok`.
@@ -357,7 +381,9 @@ fn ok_ignoring_value(pat: &syn::Pat) -> bool {
         syn::Pat::TupleStruct(t) => {
             t.path.is_ident("Ok")
                 && t.elems.len() == 1
-                && t.elems.first().is_some_and(|p| matches!(p, syn::Pat::Wild(_) | syn::Pat::Rest(_)))
+                && t.elems
+                    .first()
+                    .is_some_and(|p| matches!(p, syn::Pat::Wild(_) | syn::Pat::Rest(_)))
         }
         syn::Pat::Paren(p) => ok_ignoring_value(&p.pat),
         _ => false,
@@ -403,7 +429,9 @@ fn match_arms(cx: &Cx<'_>, ctx: &Ctx<'_>, m: &syn::ExprMatch) -> Option<Found> {
             ctx.check_fn || ctx.auth_fn
         } else {
             subj == Subject::Check
-                || (positive_check_fn(ctx) && (ctx.is_exit(&arm.body) || matches!(paths::peel(&arm.body), syn::Expr::Return(_))))
+                || (positive_check_fn(ctx)
+                    && (ctx.is_exit(&arm.body)
+                        || matches!(paths::peel(&arm.body), syn::Expr::Return(_))))
         };
         if !relevant {
             continue;
@@ -423,13 +451,17 @@ fn match_arms(cx: &Cx<'_>, ctx: &Ctx<'_>, m: &syn::ExprMatch) -> Option<Found> {
     if !matches!(last.pat, syn::Pat::Wild(_)) || !grants(&last.body) || !ctx.is_exit(&last.body) {
         return None;
     }
-    if !rest.iter().any(|a| verdict(&a.body) == Some(false) || ctor_call(&a.body).as_deref() == Some("Err")) {
+    if !rest
+        .iter()
+        .any(|a| verdict(&a.body) == Some(false) || ctor_call(&a.body).as_deref() == Some("Err"))
+    {
         return None;
     }
     // A deny-list enumerates values of an open set (names, roles, extensions); arms with
     // guards, bindings or tuples state conditions ("invalid when start > end"), and char
     // or integer literals form a character class: neither is a default-allow.
-    if rest.iter().all(|a| is_char_or_int_pat(&a.pat)) || !rest.iter().all(|a| is_value_pat(&a.pat)) {
+    if rest.iter().all(|a| is_char_or_int_pat(&a.pat)) || !rest.iter().all(|a| is_value_pat(&a.pat))
+    {
         return None;
     }
     Some(Found {
@@ -458,7 +490,10 @@ fn is_value_pat(pat: &syn::Pat) -> bool {
         syn::Pat::Lit(_) | syn::Pat::Path(_) | syn::Pat::Range(_) => true,
         syn::Pat::Or(o) => o.cases.iter().all(is_value_pat),
         syn::Pat::Paren(p) => is_value_pat(&p.pat),
-        syn::Pat::TupleStruct(t) => t.elems.iter().all(|p| matches!(p, syn::Pat::Wild(_) | syn::Pat::Rest(_))),
+        syn::Pat::TupleStruct(t) => t
+            .elems
+            .iter()
+            .all(|p| matches!(p, syn::Pat::Wild(_) | syn::Pat::Rest(_))),
         syn::Pat::Struct(s) => s.fields.is_empty(),
         _ => false,
     }
@@ -530,7 +565,11 @@ fn is_ok_on_verifier(cx: &Cx<'_>, ctx: &Ctx<'_>, m: &syn::ExprMethodCall) -> Opt
         _ => return None,
     };
     let v = verifier_in(cx, ctx, recv)?;
-    Some(verifier_found(m.method.span(), &v, &format!("`.{}()` is `true`", m.method)))
+    Some(verifier_found(
+        m.method.span(),
+        &v,
+        &format!("`.{}()` is `true`", m.method),
+    ))
 }
 
 fn verifier_found(span: Span, verifier: &str, what: &str) -> Found {
@@ -538,7 +577,8 @@ fn verifier_found(span: Span, verifier: &str, what: &str) -> Found {
         span,
         message: format!("`{verifier}` returns `Ok(false)` on a mismatch, and {what} for it"),
         label: None,
-        help: "use the boolean inside the `Ok`: `.unwrap_or(false)` or `matches!(.., Ok(true))`".into(),
+        help: "use the boolean inside the `Ok`: `.unwrap_or(false)` or `matches!(.., Ok(true))`"
+            .into(),
     }
 }
 
@@ -579,9 +619,14 @@ fn verifier_in(cx: &Cx<'_>, ctx: &Ctx<'_>, e: &syn::Expr) -> Option<String> {
         // totp-rs `TOTP::check_current`, openssl `Verifier::verify`/`verify_oneshot`.
         let hit = method == "check_current"
             || method == "verify_oneshot"
-            || (method == "verify" && m.args.len() == 1 && recv.to_lowercase().ends_with("verifier"));
+            || (method == "verify"
+                && m.args.len() == 1
+                && recv.to_lowercase().ends_with("verifier"));
         if hit {
-            return Some(format!("{}.{method}", if recv.is_empty() { ".." } else { &recv }));
+            return Some(format!(
+                "{}.{method}",
+                if recv.is_empty() { ".." } else { &recv }
+            ));
         }
     }
     None

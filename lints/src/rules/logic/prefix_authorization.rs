@@ -1,6 +1,6 @@
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, paths};
+use crate::analysis::{body, locals, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -124,7 +124,9 @@ fn is_bool_type(t: &syn::Type) -> bool {
 fn auth_context(cx: &Cx<'_>, f: &FnLike<'_>) -> bool {
     let v = cx.vocab();
     let ty_auth = match &f.kind {
-        FnKind::Inherent { self_ty } | FnKind::TraitImpl { self_ty, .. } => v.is_auth_context_name(self_ty),
+        FnKind::Inherent { self_ty } | FnKind::TraitImpl { self_ty, .. } => {
+            v.is_auth_context_name(self_ty)
+        }
         FnKind::TraitDefault { trait_name } => v.is_auth_context_name(trait_name),
         FnKind::Free => false,
     };
@@ -178,7 +180,9 @@ fn skeleton_leaves<'a>(
         return;
     }
     match paths::peel(e) {
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => skeleton_leaves(&u.expr, closure, out, depth + 1),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            skeleton_leaves(&u.expr, closure, out, depth + 1)
+        }
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
             skeleton_leaves(&b.left, closure, out, depth + 1);
             skeleton_leaves(&b.right, closure, out, depth + 1);
@@ -190,7 +194,9 @@ fn skeleton_leaves<'a>(
         }
         syn::Expr::MethodCall(m) => {
             let name = m.method.to_string();
-            if matches!(name.as_str(), "starts_with" | "ends_with" | "contains") && m.args.len() == 1 {
+            if matches!(name.as_str(), "starts_with" | "ends_with" | "contains")
+                && m.args.len() == 1
+            {
                 out.push((m, closure));
             } else if matches!(name.as_str(), "any" | "all")
                 && let Some(syn::Expr::Closure(c)) = m.args.first().map(paths::peel)
@@ -220,8 +226,18 @@ fn peel_case(mut e: &syn::Expr) -> &syn::Expr {
                 if m.args.is_empty()
                     && matches!(
                         m.method.to_string().as_str(),
-                        "to_lowercase" | "to_ascii_lowercase" | "to_uppercase" | "to_ascii_uppercase" | "as_bytes"
-                            | "as_str" | "trim" | "to_string" | "to_owned" | "as_ref" | "unwrap" | "unwrap_or_default"
+                        "to_lowercase"
+                            | "to_ascii_lowercase"
+                            | "to_uppercase"
+                            | "to_ascii_uppercase"
+                            | "as_bytes"
+                            | "as_str"
+                            | "trim"
+                            | "to_string"
+                            | "to_owned"
+                            | "as_ref"
+                            | "unwrap"
+                            | "unwrap_or_default"
                     ) =>
             {
                 e = &m.receiver;
@@ -242,7 +258,11 @@ fn location_name(cx: &Cx<'_>, recv: &syn::Expr) -> Option<(String, Loc)> {
             let method = m.method.to_string();
             let owner = body::chain_names(&m.receiver);
             // `req.path()`, `uri.host()`, `url.host_str()`: the request's or URL's part.
-            if v.is_location_name(&method) && owner.iter().any(|n| v.is_request_name(n) || v.is_host_name(n)) {
+            if v.is_location_name(&method)
+                && owner
+                    .iter()
+                    .any(|n| v.is_request_name(n) || v.is_host_name(n))
+            {
                 method
             } else {
                 paths::expr_name(e)?
@@ -281,15 +301,20 @@ fn type_kind(t: &syn::Type) -> Kind {
 
 fn expr_kind(e: &syn::Expr, uses: &crate::analysis::paths::UseMap) -> Kind {
     let mut kind = Kind::Unknown;
-    body::for_each_expr_in(e, &mut |x| {
+    locals::for_each_subexpr(e, &mut |x| {
         let k = match x {
             syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
-                "canonicalize" | "as_path" | "to_path_buf" | "join" | "parent" | "components" | "strip_prefix" => {
+                "canonicalize" | "as_path" | "to_path_buf" | "join" | "parent" | "components"
+                | "strip_prefix" => Kind::PathType,
+                "path"
+                    if !body::chain_names(&m.receiver)
+                        .iter()
+                        .any(|n| is_requestish(n)) =>
+                {
                     Kind::PathType
                 }
-                "path" if !body::chain_names(&m.receiver).iter().any(|n| is_requestish(n)) => Kind::PathType,
-                "to_str" | "to_string_lossy" | "to_string" | "as_str" | "to_lowercase" | "to_ascii_lowercase" | "path"
-                | "host_str" | "host" | "origin" => Kind::Str,
+                "to_str" | "to_string_lossy" | "to_string" | "as_str" | "to_lowercase"
+                | "to_ascii_lowercase" | "path" | "host_str" | "host" | "origin" => Kind::Str,
                 _ => Kind::Unknown,
             },
             syn::Expr::Call(_) => match paths::call(x, uses) {
@@ -303,7 +328,9 @@ fn expr_kind(e: &syn::Expr, uses: &crate::analysis::paths::UseMap) -> Kind {
                 Some((segs, _)) if paths::ends_with(&segs, &["String", "from"]) => Kind::Str,
                 _ => Kind::Unknown,
             },
-            syn::Expr::Macro(m) if crate::analysis::macros::macro_name(&m.mac) == "format" => Kind::Str,
+            syn::Expr::Macro(m) if crate::analysis::macros::macro_name(&m.mac) == "format" => {
+                Kind::Str
+            }
             _ => Kind::Unknown,
         };
         // A `Path` anywhere wins (`Path::new(s).starts_with(..)`); else the first string.
@@ -316,7 +343,12 @@ fn expr_kind(e: &syn::Expr, uses: &crate::analysis::paths::UseMap) -> Kind {
 
 fn is_requestish(n: &str) -> bool {
     let lower = n.to_lowercase();
-    lower == "req" || lower == "request" || lower == "uri" || lower == "url" || lower.ends_with("_uri") || lower.ends_with("_url")
+    lower == "req"
+        || lower == "request"
+        || lower == "uri"
+        || lower == "url"
+        || lower.ends_with("_uri")
+        || lower.ends_with("_url")
 }
 
 fn receiver_kind(cx: &Cx<'_>, f: &FnLike<'_>, recv: &syn::Expr) -> Kind {
@@ -349,10 +381,12 @@ fn arg_text(arg: &syn::Expr) -> Option<String> {
     }
     match paths::peel(arg) {
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Char(c), ..
+            lit: syn::Lit::Char(c),
+            ..
         }) => Some(c.value().to_string()),
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Byte(b), ..
+            lit: syn::Lit::Byte(b),
+            ..
         }) => Some(char::from(b.value()).to_string()),
         _ => None,
     }
@@ -369,22 +403,33 @@ fn is_plural(name: &str) -> bool {
 fn is_scheme(s: &str) -> bool {
     let rest = s.strip_suffix("//").unwrap_or(s);
     rest.strip_suffix(':').is_some_and(|scheme| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     })
 }
 
 /// `.git`, `.json`: a file extension.
 fn is_extension(s: &str) -> bool {
-    s.strip_prefix('.')
-        .is_some_and(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+    s.strip_prefix('.').is_some_and(|e| {
+        !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 /// `https://trusted.com/...`: a URL prefix that includes the `/` ending the authority.
 fn ends_authority(s: &str) -> bool {
-    s.split_once("://").is_some_and(|(_, rest)| rest.find('/').is_some_and(|i| i > 0))
+    s.split_once("://")
+        .is_some_and(|(_, rest)| rest.find('/').is_some_and(|i| i > 0))
 }
 
-fn check_leaf(cx: &mut Cx<'_>, f: &FnLike<'_>, m: &syn::ExprMethodCall, auth_fn: bool, closure: bool) {
+fn check_leaf(
+    cx: &mut Cx<'_>,
+    f: &FnLike<'_>,
+    m: &syn::ExprMethodCall,
+    auth_fn: bool,
+    closure: bool,
+) {
     let Some((name, loc)) = location_name(cx, &m.receiver) else {
         return;
     };
@@ -410,7 +455,11 @@ fn check_leaf(cx: &mut Cx<'_>, f: &FnLike<'_>, m: &syn::ExprMethodCall, auth_fn:
     if let Some(t) = &lit {
         let resource = ["url", "uri", "path", "href", "location", "route"]
             .iter()
-            .any(|w| crate::analysis::vocab::split_words(&name).iter().any(|x| x == w));
+            .any(|w| {
+                crate::analysis::vocab::split_words(&name)
+                    .iter()
+                    .any(|x| x == w)
+            });
         let host_like = loc == Loc::Host && !resource;
         // A host test against something that is no domain, URL or IP (`host.contains("windows")`
         // on a target triple) is not about where a request comes from.
@@ -442,7 +491,9 @@ fn check_leaf(cx: &mut Cx<'_>, f: &FnLike<'_>, m: &syn::ExprMethodCall, auth_fn:
         r = r.label(arg.span(), format!("`{example}` passes this test too"));
     }
     let help = match loc {
-        Loc::Host => "parse it (`url::Url::parse`) and compare the host exactly, or with a leading dot for subdomains",
+        Loc::Host => {
+            "parse it (`url::Url::parse`) and compare the host exactly, or with a leading dot for subdomains"
+        }
         Loc::Path => "normalize the path and compare whole segments, or match routes exactly",
     };
     r.help(help);

@@ -101,7 +101,11 @@ fn text<T: ToTokens>(t: &T) -> String {
 
 /// Token text as code is written: `items . len () >= 0` → `items.len() >= 0`.
 fn compact(s: &str) -> String {
-    let is_operator = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_punctuation()) && !matches!(t, ")" | "]" | "?");
+    let is_operator = |t: &str| {
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_punctuation())
+            && !matches!(t, ")" | "]" | "?")
+    };
     let mut out = String::new();
     let (mut prev, mut prev2) = ("", "");
     for part in s.split(' ').filter(|p| !p.is_empty()) {
@@ -109,7 +113,8 @@ fn compact(s: &str) -> String {
             || part.starts_with('(')
             || part.starts_with('.');
         // `&`, `*`, `-` are unary at the start or after an operator: `== &y`, `(-1)`.
-        let unary = matches!(prev, "&" | "*" | "-") && (prev2.is_empty() || is_operator(prev2) || prev2 == "(");
+        let unary = matches!(prev, "&" | "*" | "-")
+            && (prev2.is_empty() || is_operator(prev2) || prev2 == "(");
         let glue_after = matches!(prev, "." | "(" | "[" | "!" | "::") || unary;
         if !out.is_empty() && !glue_before && !glue_after {
             out.push(' ');
@@ -125,9 +130,30 @@ fn compact(s: &str) -> String {
 fn is_pure_method(m: &str) -> bool {
     matches!(
         m,
-        "len" | "is_empty" | "as_str" | "as_ref" | "as_bytes" | "as_slice" | "as_deref" | "clone" | "to_string"
-            | "to_owned" | "capacity" | "is_some" | "is_none" | "is_ok" | "is_err" | "abs" | "count_ones"
-            | "get" | "first" | "last" | "trim" | "to_lowercase" | "to_uppercase" | "unwrap_or_default"
+        "len"
+            | "is_empty"
+            | "as_str"
+            | "as_ref"
+            | "as_bytes"
+            | "as_slice"
+            | "as_deref"
+            | "clone"
+            | "to_string"
+            | "to_owned"
+            | "capacity"
+            | "is_some"
+            | "is_none"
+            | "is_ok"
+            | "is_err"
+            | "abs"
+            | "count_ones"
+            | "get"
+            | "first"
+            | "last"
+            | "trim"
+            | "to_lowercase"
+            | "to_uppercase"
+            | "unwrap_or_default"
     )
 }
 
@@ -152,7 +178,9 @@ fn pure_at(e: &syn::Expr, depth: usize) -> bool {
         syn::Expr::Unary(x) => p(&x.expr),
         syn::Expr::Tuple(t) => t.elems.iter().all(p),
         syn::Expr::Binary(b) => !is_assign_op(&b.op) && p(&b.left) && p(&b.right),
-        syn::Expr::MethodCall(m) => is_pure_method(&m.method.to_string()) && p(&m.receiver) && m.args.iter().all(p),
+        syn::Expr::MethodCall(m) => {
+            is_pure_method(&m.method.to_string()) && p(&m.receiver) && m.args.iter().all(p)
+        }
         _ => false,
     }
 }
@@ -185,7 +213,10 @@ fn binary(scope: &Scope<'_>, b: &syn::ExprBinary) -> Option<Hit> {
                 let always = matches!(b.op, Eq(_) | Le(_) | Ge(_));
                 return Some((
                     b.span(),
-                    format!("`{}` compares a value with itself and is always `{always}`", shown()),
+                    format!(
+                        "`{}` compares a value with itself and is always `{always}`",
+                        shown()
+                    ),
                     "compare with the value that was meant (often another variable of the same name)",
                 ));
             }
@@ -242,7 +273,13 @@ fn maybe_float(scope: &Scope<'_>, e: &syn::Expr) -> bool {
                 Some(syn::Expr::Lit(syn::ExprLit { lit, .. })) => matches!(lit, syn::Lit::Float(_)),
                 Some(syn::Expr::MethodCall(m)) => !matches!(
                     m.method.to_string().as_str(),
-                    "len" | "count" | "to_string" | "as_str" | "to_owned" | "clone" | "to_lowercase"
+                    "len"
+                        | "count"
+                        | "to_string"
+                        | "as_str"
+                        | "to_owned"
+                        | "clone"
+                        | "to_lowercase"
                 ),
                 Some(syn::Expr::Macro(_)) => false,
                 _ => true,
@@ -261,7 +298,10 @@ fn type_maybe_float(t: &syn::Type) -> bool {
         syn::Type::Paren(p) => type_maybe_float(&p.elem),
         syn::Type::Path(p) => p.path.get_ident().is_some_and(|i| {
             let s = i.to_string();
-            s == "f32" || s == "f64" || s == "Self" || (s.len() <= 2 && s.chars().all(|c| c.is_ascii_uppercase()))
+            s == "f32"
+                || s == "f64"
+                || s == "Self"
+                || (s.len() <= 2 && s.chars().all(|c| c.is_ascii_uppercase()))
         }),
         syn::Type::ImplTrait(_) => true,
         _ => false,
@@ -286,12 +326,19 @@ fn is_unsigned(scope: &Scope<'_>, e: &syn::Expr, depth: usize) -> bool {
             m.args.is_empty()
                 && matches!(
                     m.method.to_string().as_str(),
-                    "len" | "count" | "capacity" | "count_ones" | "count_zeros" | "leading_zeros" | "trailing_zeros"
+                    "len"
+                        | "count"
+                        | "capacity"
+                        | "count_ones"
+                        | "count_zeros"
+                        | "leading_zeros"
+                        | "trailing_zeros"
                 )
         }
         syn::Expr::Cast(c) => is_unsigned_type(&c.ty),
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i), ..
+            lit: syn::Lit::Int(i),
+            ..
         }) => UNSIGNED.contains(&i.suffix()),
         syn::Expr::Path(_) => scope.of_expr(e).is_some_and(|b| match b.ty {
             Some(t) => is_unsigned_type(t),
@@ -305,7 +352,8 @@ fn is_unsigned(scope: &Scope<'_>, e: &syn::Expr, depth: usize) -> bool {
 fn zero(e: &syn::Expr) -> Option<bool> {
     match paths::peel(e) {
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i), ..
+            lit: syn::Lit::Int(i),
+            ..
         }) if i.base10_digits() == "0" => Some(UNSIGNED.contains(&i.suffix())),
         _ => None,
     }
@@ -451,10 +499,16 @@ fn binds(pat: &syn::Pat) -> bool {
                 TokenTree::Group(g) => stack.push(g.stream()),
                 TokenTree::Ident(id) => {
                     let s = id.to_string();
-                    let lower = s.chars().next().is_some_and(|c| c.is_lowercase() || c == '_') && s != "_";
+                    let lower = s
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_lowercase() || c == '_')
+                        && s != "_";
                     let path_seg = matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':')
-                        || (i > 0 && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == ':'));
-                    let keyword = matches!(s.as_str(), "ref" | "mut" | "if" | "true" | "false" | "box");
+                        || (i > 0
+                            && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == ':'));
+                    let keyword =
+                        matches!(s.as_str(), "ref" | "mut" | "if" | "true" | "false" | "box");
                     if lower && !path_seg && !keyword {
                         return true;
                     }

@@ -1,7 +1,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, paths};
+use crate::analysis::{body, guards, locals, paths};
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule};
@@ -69,7 +69,7 @@ impl Rule for Toctou {
         // (path key, check span, check name), in source order.
         let mut checks: Vec<(String, Span, String)> = Vec::new();
         let mut hits: Vec<(Span, String, String, Span, String)> = Vec::new();
-        body::for_each_expr(f.block, &mut |e| {
+        locals::for_each_expr(f.block, &mut |e| {
             if let Some((path, span, what)) = check_of(cx, e) {
                 let key = path_key(path);
                 if !checks.iter().any(|(k, _, _)| *k == key) {
@@ -104,7 +104,13 @@ fn check_of<'e>(cx: &Cx<'_>, e: &'e syn::Expr) -> Option<(&'e syn::Expr, Span, S
             let name = m.method.to_string();
             matches!(
                 name.as_str(),
-                "exists" | "is_file" | "is_dir" | "try_exists" | "is_symlink" | "metadata" | "symlink_metadata"
+                "exists"
+                    | "is_file"
+                    | "is_dir"
+                    | "try_exists"
+                    | "is_symlink"
+                    | "metadata"
+                    | "symlink_metadata"
             )
             .then(|| (&*m.receiver, m.method.span(), format!(".{name}()")))
         }
@@ -113,11 +119,17 @@ fn check_of<'e>(cx: &Cx<'_>, e: &'e syn::Expr) -> Option<(&'e syn::Expr, Span, S
             let last = segs.last()?.as_str();
             let is_check = paths::ends_with(&segs, &["fs", last])
                 && matches!(last, "metadata" | "symlink_metadata" | "try_exists");
-            let is_ufcs = segs.len() >= 2 && segs[segs.len() - 2] == "Path" && matches!(last, "exists" | "is_file" | "is_dir");
+            let is_ufcs = segs.len() >= 2
+                && segs[segs.len() - 2] == "Path"
+                && matches!(last, "exists" | "is_file" | "is_dir");
             if !(is_check || is_ufcs) {
                 return None;
             }
-            Some((args.first()?, e.span(), segs[segs.len().saturating_sub(2)..].join("::")))
+            Some((
+                args.first()?,
+                e.span(),
+                segs[segs.len().saturating_sub(2)..].join("::"),
+            ))
         }
         _ => None,
     }
@@ -134,7 +146,8 @@ fn uses_of<'e>(cx: &Cx<'_>, e: &'e syn::Expr) -> Vec<(&'e syn::Expr, String)> {
                 return Vec::new();
             };
             let shown = segs[segs.len().saturating_sub(2)..].join("::");
-            let file_op = paths::ends_with(&segs, &["File", last]) && matches!(last, "open" | "create");
+            let file_op =
+                paths::ends_with(&segs, &["File", last]) && matches!(last, "open" | "create");
             let fs_op = paths::ends_with(&segs, &["fs", last])
                 && matches!(
                     last,
@@ -158,16 +171,25 @@ fn uses_of<'e>(cx: &Cx<'_>, e: &'e syn::Expr) -> Vec<(&'e syn::Expr, String)> {
                 return Vec::new();
             }
             let two = matches!(last, "copy" | "rename" | "hard_link" | "symlink");
-            args.iter().take(if two { 2 } else { 1 }).map(|a| (a, shown.clone())).collect()
+            args.iter()
+                .take(if two { 2 } else { 1 })
+                .map(|a| (a, shown.clone()))
+                .collect()
         }
         syn::Expr::MethodCall(m) if m.method == "open" && m.args.len() == 1 => {
             let names = body::chain_names(&m.receiver);
             let options = names.iter().any(|n| {
-                matches!(n.as_str(), "OpenOptions" | "write" | "create" | "append" | "truncate" | "read")
+                matches!(
+                    n.as_str(),
+                    "OpenOptions" | "write" | "create" | "append" | "truncate" | "read"
+                )
             });
             let fix = names.iter().any(|n| n == "create_new");
             if options && !fix {
-                m.args.first().map(|a| vec![(a, "OpenOptions::open".to_string())]).unwrap_or_default()
+                m.args
+                    .first()
+                    .map(|a| vec![(a, "OpenOptions::open".to_string())])
+                    .unwrap_or_default()
             } else {
                 Vec::new()
             }
@@ -202,5 +224,5 @@ fn path_key(e: &syn::Expr) -> String {
             _ => break,
         };
     }
-    body::expr_text(e).replace(' ', "")
+    guards::text(e)
 }

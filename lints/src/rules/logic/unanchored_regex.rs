@@ -1,7 +1,7 @@
 use proc_macro2::Span;
 
 use crate::analysis::body::{self, Scope};
-use crate::analysis::paths;
+use crate::analysis::{locals, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
 use crate::rule::{NodeKind, Rule};
@@ -170,7 +170,7 @@ fn is_match_in_closure(m: &syn::ExprMethodCall) -> Option<(Span, &syn::Expr)> {
     };
     let param = body::pat_ident(param)?.to_string();
     let mut span = None;
-    body::for_each_expr_in(&closure.body, &mut |x| {
+    locals::for_each_subexpr(&closure.body, &mut |x| {
         if let syn::Expr::MethodCall(inner) = x
             && inner.method == "is_match"
             && matches!(paths::peel(&inner.receiver), syn::Expr::Path(p) if p.path.is_ident(&param))
@@ -208,7 +208,10 @@ fn peel_handles(mut e: &syn::Expr) -> &syn::Expr {
         e = match paths::peel(e) {
             syn::Expr::MethodCall(m)
                 if m.args.is_empty()
-                    && matches!(m.method.to_string().as_str(), "unwrap" | "deref" | "as_ref" | "clone" | "force") =>
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "unwrap" | "deref" | "as_ref" | "clone" | "force"
+                    ) =>
             {
                 &m.receiver
             }
@@ -224,7 +227,12 @@ fn peel_handles(mut e: &syn::Expr) -> &syn::Expr {
 /// `RegexBuilder::new(lit).build()`, `Lazy::new(|| ..)`, `LazyLock::new(|| ..)`,
 /// `ONCE.get_or_init(|| ..)`, a `let` in scope, a file-level `static`/`const`; the pattern
 /// itself may be a `const` string.
-fn regex_literal(cx: &Cx<'_>, scope: Option<&Scope<'_>>, e: &syn::Expr, depth: usize) -> Option<syn::LitStr> {
+fn regex_literal(
+    cx: &Cx<'_>,
+    scope: Option<&Scope<'_>>,
+    e: &syn::Expr,
+    depth: usize,
+) -> Option<syn::LitStr> {
     if depth > 6 {
         return None;
     }
@@ -232,11 +240,17 @@ fn regex_literal(cx: &Cx<'_>, scope: Option<&Scope<'_>>, e: &syn::Expr, depth: u
     match e {
         syn::Expr::Call(c) => {
             let (segs, args) = paths::call(e, &cx.uses)?;
-            if paths::ends_with(&segs, &["Regex", "new"]) || paths::ends_with(&segs, &["RegexBuilder", "new"]) {
+            if paths::ends_with(&segs, &["Regex", "new"])
+                || paths::ends_with(&segs, &["RegexBuilder", "new"])
+            {
                 return pattern_literal(cx, args.first()?);
             }
             let lazy = segs.last().is_some_and(|l| l == "new")
-                && segs.iter().rev().nth(1).is_some_and(|t| matches!(t.as_str(), "Lazy" | "LazyLock" | "LazyCell"));
+                && segs
+                    .iter()
+                    .rev()
+                    .nth(1)
+                    .is_some_and(|t| matches!(t.as_str(), "Lazy" | "LazyLock" | "LazyCell"));
             if lazy && let Some(syn::Expr::Closure(cl)) = c.args.first().map(paths::peel) {
                 return regex_literal(cx, scope, closure_value(&cl.body), depth + 1);
             }
@@ -244,11 +258,16 @@ fn regex_literal(cx: &Cx<'_>, scope: Option<&Scope<'_>>, e: &syn::Expr, depth: u
         }
         syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
             // `RegexBuilder::new(p).case_insensitive(true).build()`
-            "build" | "case_insensitive" | "multi_line" | "size_limit" | "unicode" | "dot_matches_new_line" => {
-                regex_literal(cx, scope, &m.receiver, depth + 1)
-            }
+            "build"
+            | "case_insensitive"
+            | "multi_line"
+            | "size_limit"
+            | "unicode"
+            | "dot_matches_new_line" => regex_literal(cx, scope, &m.receiver, depth + 1),
             "get_or_init" => match m.args.first().map(paths::peel) {
-                Some(syn::Expr::Closure(cl)) => regex_literal(cx, scope, closure_value(&cl.body), depth + 1),
+                Some(syn::Expr::Closure(cl)) => {
+                    regex_literal(cx, scope, closure_value(&cl.body), depth + 1)
+                }
                 _ => None,
             },
             _ => None,
@@ -306,7 +325,9 @@ pub(crate) fn is_anchored(pattern: &str) -> bool {
 fn strip_flags(p: &str) -> &str {
     if let Some(rest) = p.strip_prefix("(?")
         && let Some(end) = rest.find(')')
-        && rest[..end].chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+        && rest[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-')
     {
         return &rest[end + 1..];
     }
@@ -321,7 +342,11 @@ fn ends_anchored(a: &str) -> bool {
         return false;
     }
     // `\$` is a literal dollar: count the backslashes before it.
-    let backslashes = a[..a.len() - 1].chars().rev().take_while(|&c| c == '\\').count();
+    let backslashes = a[..a.len() - 1]
+        .chars()
+        .rev()
+        .take_while(|&c| c == '\\')
+        .count();
     backslashes % 2 == 0
 }
 
@@ -388,10 +413,21 @@ mod tests {
 
     #[test]
     fn anchors() {
-        for p in ["^[a-z]+$", r"\A\d+\z", "(?i)^abc$", "^(?:a|b)$", "^a$|^b$", "[^a-z0-9]", r"[^\w-]+", r"^\$\d+$"] {
+        for p in [
+            "^[a-z]+$",
+            r"\A\d+\z",
+            "(?i)^abc$",
+            "^(?:a|b)$",
+            "^a$|^b$",
+            "[^a-z0-9]",
+            r"[^\w-]+",
+            r"^\$\d+$",
+        ] {
             assert!(is_anchored(p), "{p}");
         }
-        for p in ["[a-z]+", "^[a-z]+", "[a-z]+$", "^a|b$", r"^\d+\$", "(?i)abc"] {
+        for p in [
+            "[a-z]+", "^[a-z]+", "[a-z]+$", "^a|b$", r"^\d+\$", "(?i)abc",
+        ] {
             assert!(!is_anchored(p), "{p}");
         }
     }

@@ -1,6 +1,6 @@
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, macros, paths};
+use crate::analysis::{body, locals, macros, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -221,7 +221,10 @@ fn ignored_param(f: &FnLike<'_>, pt: &syn::PatType) -> Option<String> {
     match &*pt.pat {
         syn::Pat::Wild(_) => {
             // A bare `_` in a trait method: the trait fixes the signature.
-            let in_trait = matches!(f.kind, FnKind::TraitImpl { .. } | FnKind::TraitDefault { .. });
+            let in_trait = matches!(
+                f.kind,
+                FnKind::TraitImpl { .. } | FnKind::TraitDefault { .. }
+            );
             (!in_trait).then(|| "_".to_string())
         }
         pat => {
@@ -245,7 +248,9 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     let syn::Pat::Ident(pi) = &*pt.pat else {
         return;
     };
-    if pi.mutability.is_some() || matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some()) {
+    if pi.mutability.is_some()
+        || matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some())
+    {
         return;
     }
     let input = pi.ident.to_string();
@@ -254,10 +259,16 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let exits = body::exits(f.block);
-    if exits.opaque || exits.values.is_empty() || !exits.values.iter().all(|v| is_identity(v, &input)) {
+    if exits.opaque
+        || exits.values.is_empty()
+        || !exits.values.iter().all(|v| is_identity(v, &input))
+    {
         return;
     }
-    let span = exits.values.first().map_or_else(|| f.name_span(), Spanned::span);
+    let span = exits
+        .values
+        .first()
+        .map_or_else(|| f.name_span(), Spanned::span);
     cx.report(
         &VacuousCheck::META,
         f.name_span(),
@@ -269,7 +280,7 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
 
 fn assigns_to(block: &syn::Block, name: &str) -> bool {
     let mut found = false;
-    body::for_each_expr(block, &mut |e| {
+    locals::for_each_expr(block, &mut |e| {
         if let syn::Expr::Assign(a) = e
             && matches!(paths::peel(&a.left), syn::Expr::Path(p) if p.path.is_ident(name))
         {
@@ -300,7 +311,9 @@ fn is_identity(e: &syn::Expr, input: &str) -> bool {
                 || paths::ends_with(&segs, &["Cow", "from"])
                 || paths::ends_with(&segs, &["From", "from"]);
             let wrapper = segs.last().is_some_and(|s| wraps.contains(&s.as_str()));
-            (wrapper || converts) && c.args.len() == 1 && c.args.first().is_some_and(|a| is_identity(a, input))
+            (wrapper || converts)
+                && c.args.len() == 1
+                && c.args.first().is_some_and(|a| is_identity(a, input))
         }
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "format" => {
             let fa = macros::parse_format_args(&m.mac);
@@ -308,7 +321,9 @@ fn is_identity(e: &syn::Expr, input: &str) -> bool {
                 return false;
             };
             let t = t.value();
-            (t == "{}" && fa.args.len() == 1 && fa.args.first().is_some_and(|a| is_identity(a, input)))
+            (t == "{}"
+                && fa.args.len() == 1
+                && fa.args.first().is_some_and(|a| is_identity(a, input)))
                 || (t == format!("{{{input}}}") && fa.args.is_empty())
         }
         _ => false,

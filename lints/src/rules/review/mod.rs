@@ -1,3 +1,6 @@
-//! The `review` family.
+//! The `review` family: human sign-off on AI items.
 
-rules! {}
+rules! {
+    stale_review::StaleReview,
+    unreviewed_ai_code::UnreviewedAiCode,
+}

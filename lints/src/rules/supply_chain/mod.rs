@@ -1,3 +1,7 @@
-//! The `supply_chain` family.
+//! The `supply-chain` family: manifests and build scripts (CLI only).
 
-rules! {}
+rules! {
+    build_script_download::BuildScriptDownload,
+    suspicious_dependency::SuspiciousDependency,
+    wildcard_dependency::WildcardDependency,
+}

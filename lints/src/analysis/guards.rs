@@ -1,0 +1,427 @@
+//! Guard detection: which length facts hold at a point of a function. A bounded walk of one
+//! function body keeps the facts established by enclosing conditions and by earlier early
+//! exits (`if v.is_empty() { return }`, `let .. else { return }`, `assert!(..)`), and hands
+//! every expression to a callback with the facts in force. Serves len_underflow,
+//! indexing_panic and off_by_one_range.
+
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+
+use crate::analysis::{macros, paths};
+
+/// "`subject` is at least `min`": `v.len() >= 2`, `n >= 1`, `v.len() >= k.len()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// Normalized token text of the measured expression: `v.len()`, `self.items.len()`, `n`.
+    pub subject: String,
+    pub min: Bound,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bound {
+    Lit(u128),
+    /// Normalized token text of a non-literal bound.
+    Expr(String),
+}
+
+/// Normalized token text of an expression (whitespace-free), for matching subjects.
+pub fn text(expr: &syn::Expr) -> String {
+    let mut s = expr.to_token_stream().to_string();
+    s.retain(|c| !c.is_whitespace());
+    s
+}
+
+/// The `len()`/`count()`-measured text of `x.is_empty()`'s receiver: `x.len()`.
+fn len_of(receiver: &syn::Expr) -> String {
+    format!("{}.len()", text(receiver))
+}
+
+fn int_lit(expr: &syn::Expr) -> Option<u128> {
+    match paths::peel(expr) {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+fn bound_of(expr: &syn::Expr) -> Bound {
+    int_lit(expr).map_or_else(|| Bound::Expr(text(expr)), Bound::Lit)
+}
+
+/// Facts that hold when `cond` is true (`want == true`) or false.
+pub fn facts_of(cond: &syn::Expr, want: bool) -> Vec<Fact> {
+    let mut out = Vec::new();
+    collect(cond, want, &mut out);
+    out
+}
+
+fn fact(subject: String, min: Bound) -> Fact {
+    Fact { subject, min }
+}
+
+fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>) {
+    match cond {
+        syn::Expr::Paren(p) => collect(&p.expr, want, out),
+        syn::Expr::Group(g) => collect(&g.expr, want, out),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => collect(&u.expr, !want, out),
+        syn::Expr::Binary(b) => match (&b.op, want) {
+            (syn::BinOp::And(_), true) | (syn::BinOp::Or(_), false) => {
+                collect(&b.left, want, out);
+                collect(&b.right, want, out);
+            }
+            _ => compare(b, want, out),
+        },
+        syn::Expr::MethodCall(m) if m.method == "is_empty" && m.args.is_empty() && !want => {
+            out.push(fact(len_of(&m.receiver), Bound::Lit(1)));
+        }
+        // `s.ends_with("\r\n")` / `v.starts_with(&[a, b])`: at least that long.
+        syn::Expr::MethodCall(m)
+            if want
+                && (m.method == "ends_with" || m.method == "starts_with")
+                && m.args.len() == 1 =>
+        {
+            let n = match paths::peel(&m.args[0]) {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => s.value().len(),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::ByteStr(s),
+                    ..
+                }) => s.value().len(),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Char(_) | syn::Lit::Byte(_),
+                    ..
+                }) => 1,
+                syn::Expr::Array(a) => a.elems.len(),
+                _ => 0,
+            };
+            if n > 0 {
+                out.push(fact(len_of(&m.receiver), Bound::Lit(n as u128)));
+            }
+        }
+        // `v.last().is_some()`, `v.first() == Some(..)`.
+        syn::Expr::MethodCall(m) if want && m.method == "is_some" => {
+            if let Some(recv) = first_last_receiver(&m.receiver) {
+                out.push(fact(len_of(recv), Bound::Lit(1)));
+            }
+        }
+        // `if let Some(x) = v.last()`.
+        syn::Expr::Let(l) if want => {
+            if let Some(recv) = first_last_receiver(&l.expr) {
+                out.push(fact(len_of(recv), Bound::Lit(1)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `a OP b` with `want` → facts `subject >= min`.
+fn compare(b: &syn::ExprBinary, want: bool, out: &mut Vec<Fact>) {
+    use syn::BinOp;
+    // Normalize to `l OP r` being true.
+    let (op, l, r) = (&b.op, &*b.left, &*b.right);
+    // (subject, bound, strict) for "subject > bound" (strict) or "subject >= bound".
+    let lower = |subject: &syn::Expr, bound: &syn::Expr, strict: bool| -> Fact {
+        let min = match (bound_of(bound), strict) {
+            (Bound::Lit(n), true) => Bound::Lit(n + 1),
+            (Bound::Lit(n), false) => Bound::Lit(n),
+            // `a > b` ⇒ `a >= b` suffices for `a - b`.
+            (e @ Bound::Expr(_), _) => e,
+        };
+        fact(text(subject), min)
+    };
+    match (op, want) {
+        (BinOp::Gt(_), true) | (BinOp::Le(_), false) => out.push(lower(l, r, true)),
+        (BinOp::Ge(_), true) | (BinOp::Lt(_), false) => out.push(lower(l, r, false)),
+        (BinOp::Lt(_), true) | (BinOp::Ge(_), false) => out.push(lower(r, l, true)),
+        (BinOp::Le(_), true) | (BinOp::Gt(_), false) => out.push(lower(r, l, false)),
+        (BinOp::Eq(_), true) => {
+            // `v.len() == 4`, `v.last() == Some(&b'\n')`.
+            if let Some(k) = int_lit(r) {
+                out.push(fact(text(l), Bound::Lit(k)));
+            } else if let Some(k) = int_lit(l) {
+                out.push(fact(text(r), Bound::Lit(k)));
+            }
+            for side in [l, r] {
+                if let Some(recv) = first_last_receiver(side) {
+                    out.push(fact(len_of(recv), Bound::Lit(1)));
+                }
+            }
+        }
+        (BinOp::Ne(_), true) | (BinOp::Eq(_), false) => {
+            if int_lit(r) == Some(0) {
+                out.push(fact(text(l), Bound::Lit(1)));
+            } else if int_lit(l) == Some(0) {
+                out.push(fact(text(r), Bound::Lit(1)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The receiver of `v.first()` / `v.last()` / `v.get(0)` (through `.copied()`/`.cloned()`).
+fn first_last_receiver(e: &syn::Expr) -> Option<&syn::Expr> {
+    match paths::peel(e) {
+        syn::Expr::MethodCall(m)
+            if matches!(m.method.to_string().as_str(), "copied" | "cloned") =>
+        {
+            first_last_receiver(&m.receiver)
+        }
+        syn::Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "first" | "last" | "split_first" | "split_last"
+            ) && m.args.is_empty() =>
+        {
+            Some(&m.receiver)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the facts give `subject >= min`.
+pub fn holds(facts: &[Fact], subject: &str, min: &Bound) -> bool {
+    facts.iter().any(|f| {
+        f.subject == subject
+            && match (&f.min, min) {
+                (Bound::Lit(have), Bound::Lit(need)) => have >= need,
+                (Bound::Expr(a), Bound::Expr(b)) => a == b,
+                _ => false,
+            }
+    })
+}
+
+/// Whether a block or expression always leaves the enclosing flow: ends in `return`,
+/// `break`, `continue`, `?`-less `panic!`-family macro, or `Err(..)?`.
+pub fn diverges_block(block: &syn::Block) -> bool {
+    block.stmts.last().is_some_and(|s| match s {
+        syn::Stmt::Expr(e, _) => diverges(e),
+        syn::Stmt::Macro(m) => is_diverging_macro(&m.mac),
+        _ => false,
+    })
+}
+
+fn diverges(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(m) => is_diverging_macro(&m.mac),
+        syn::Expr::Block(b) => diverges_block(&b.block),
+        syn::Expr::Try(t) => {
+            matches!(&*t.expr, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")))
+        }
+        _ => false,
+    }
+}
+
+fn is_diverging_macro(m: &syn::Macro) -> bool {
+    matches!(
+        macros::macro_name(m).as_str(),
+        "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+    )
+}
+
+/// Facts an assertion-like macro establishes: `assert!(c)`, `debug_assert!(c)`,
+/// `ensure!(c, ..)`, `assert_ne!(x.len(), 0)`.
+fn assertion_facts(m: &syn::Macro) -> Vec<Fact> {
+    let name = macros::macro_name(m);
+    let Some(args) = macros::parse_expr_list(m) else {
+        return Vec::new();
+    };
+    match name.as_str() {
+        "assert" | "debug_assert" | "ensure" => {
+            args.first().map(|c| facts_of(c, true)).unwrap_or_default()
+        }
+        "assert_ne" | "debug_assert_ne" if args.len() >= 2 => {
+            let mut out = Vec::new();
+            if int_lit(&args[1]) == Some(0) {
+                out.push(fact(text(&args[0]), Bound::Lit(1)));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Facts from `let Some(x) = v.first() else { return }`, `let [a, b, ..] = v[..] else`.
+fn let_else_facts(local: &syn::Local) -> Vec<Fact> {
+    let Some(init) = &local.init else {
+        return Vec::new();
+    };
+    if init.diverge.is_none() {
+        return Vec::new();
+    }
+    if let syn::Expr::MethodCall(m) = &*init.expr
+        && matches!(
+            m.method.to_string().as_str(),
+            "first" | "last" | "split_first" | "split_last"
+        )
+    {
+        return vec![fact(len_of(&m.receiver), Bound::Lit(1))];
+    }
+    Vec::new()
+}
+
+/// Walks one function body, calling `f(expr, facts)` for every expression.
+pub fn walk_with_facts<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Expr, &[Fact])) {
+    let mut w = Walker {
+        facts: Vec::new(),
+        f,
+    };
+    w.visit_block(block);
+}
+
+struct Walker<'f, 'a> {
+    facts: Vec<Fact>,
+    f: &'f mut dyn FnMut(&'a syn::Expr, &[Fact]),
+}
+
+impl Walker<'_, '_> {
+    fn with_facts(&mut self, extra: Vec<Fact>, inner: impl FnOnce(&mut Self)) {
+        let n = self.facts.len();
+        self.facts.extend(extra);
+        inner(self);
+        self.facts.truncate(n);
+    }
+}
+
+impl<'a> Visit<'a> for Walker<'_, 'a> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        let n = self.facts.len();
+        for stmt in &b.stmts {
+            self.visit_stmt(stmt);
+            // Facts that hold after this statement for the rest of the block.
+            match stmt {
+                syn::Stmt::Expr(syn::Expr::If(i), _)
+                    if i.else_branch.is_none() && diverges_block(&i.then_branch) =>
+                {
+                    let facts = facts_of(&i.cond, false);
+                    self.facts.extend(facts);
+                }
+                syn::Stmt::Macro(m) => {
+                    let facts = assertion_facts(&m.mac);
+                    self.facts.extend(facts);
+                }
+                syn::Stmt::Expr(syn::Expr::Macro(m), _) => {
+                    let facts = assertion_facts(&m.mac);
+                    self.facts.extend(facts);
+                }
+                syn::Stmt::Local(l) => {
+                    let facts = let_else_facts(l);
+                    self.facts.extend(facts);
+                }
+                _ => {}
+            }
+        }
+        self.facts.truncate(n);
+    }
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        (self.f)(e, &self.facts);
+        match e {
+            syn::Expr::If(i) => {
+                self.visit_expr(&i.cond);
+                let t = facts_of(&i.cond, true);
+                self.with_facts(t, |w| w.visit_block(&i.then_branch));
+                if let Some((_, els)) = &i.else_branch {
+                    let f = facts_of(&i.cond, false);
+                    self.with_facts(f, |w| w.visit_expr(els));
+                }
+            }
+            syn::Expr::While(wh) => {
+                self.visit_expr(&wh.cond);
+                let t = facts_of(&wh.cond, true);
+                self.with_facts(t, |w| w.visit_block(&wh.body));
+            }
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.visit_expr(&b.left);
+                let t = facts_of(&b.left, true);
+                self.with_facts(t, |w| w.visit_expr(&b.right));
+            }
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Or(_)) => {
+                self.visit_expr(&b.left);
+                let f = facts_of(&b.left, false);
+                self.with_facts(f, |w| w.visit_expr(&b.right));
+            }
+            syn::Expr::Match(m) => {
+                self.visit_expr(&m.expr);
+                // `match v.len() { 0 => .., n => n - 1 }`: after a `0` arm, a binding is >= 1.
+                let mut zero_seen = false;
+                for arm in &m.arms {
+                    let mut binding_facts = Vec::new();
+                    match &arm.pat {
+                        syn::Pat::Lit(l) if matches!(&l.lit, syn::Lit::Int(i) if i.base10_digits() == "0") =>
+                        {
+                            zero_seen = true;
+                        }
+                        syn::Pat::Ident(id) if zero_seen => {
+                            binding_facts.push(fact(id.ident.to_string(), Bound::Lit(1)));
+                        }
+                        _ => {}
+                    }
+                    self.facts.extend(binding_facts.iter().cloned());
+                    let n_binding = binding_facts.len();
+                    // syn 3: a match guard is part of the pattern (`Pat::Guard`).
+                    let g = match &arm.pat {
+                        syn::Pat::Guard(pg) => {
+                            self.visit_expr(&pg.guard);
+                            facts_of(&pg.guard, true)
+                        }
+                        _ => Vec::new(),
+                    };
+                    self.with_facts(g, |w| w.visit_expr(&arm.body));
+                    let keep = self.facts.len() - n_binding;
+                    self.facts.truncate(keep);
+                }
+            }
+            syn::Expr::Closure(_) | syn::Expr::Async(_) => visit::visit_expr(self, e),
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        // Macro bodies are not walked here: their expressions are temporaries that cannot be
+        // handed out with the walk's lifetime. Rules see them through the checker instead.
+        let _ = m;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(s: &str) -> syn::Expr {
+        syn::parse_str(s).unwrap()
+    }
+
+    #[test]
+    fn conditions() {
+        assert_eq!(
+            facts_of(&cond("!v.is_empty()"), true),
+            [fact("v.len()".into(), Bound::Lit(1))]
+        );
+        assert_eq!(
+            facts_of(&cond("v.len() > 1"), true),
+            [fact("v.len()".into(), Bound::Lit(2))]
+        );
+        assert_eq!(
+            facts_of(&cond("v.len() < 2"), false),
+            [fact("v.len()".into(), Bound::Lit(2))]
+        );
+        assert_eq!(
+            facts_of(&cond("0 < n && x"), true),
+            [fact("n".into(), Bound::Lit(1))]
+        );
+        assert_eq!(
+            facts_of(&cond("v.is_empty() || w.len() == 0"), false),
+            [
+                fact("v.len()".into(), Bound::Lit(1)),
+                fact("w.len()".into(), Bound::Lit(1))
+            ]
+        );
+    }
+}
