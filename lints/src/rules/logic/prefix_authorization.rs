@@ -181,7 +181,7 @@ fn skeleton_leaves<'a>(
     }
     match paths::peel(e) {
         syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
-            skeleton_leaves(&u.expr, closure, out, depth + 1)
+            skeleton_leaves(&u.expr, closure, out, depth + 1);
         }
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
             skeleton_leaves(&b.left, closure, out, depth + 1);
