@@ -10,6 +10,48 @@ use syn::visit::{self, Visit};
 use crate::analysis::{locals, macros, paths};
 use crate::checker::MAX_EXPR_DEPTH;
 
+/// A value that lets a request through or says "yes": `true`, `Ok(..)`, `Some(..)`,
+/// `Outcome::Success(..)`, `next.run(req)`/`next.call(req)`/`next(req)` (middleware), through
+/// `.await`, `?`, `return`, block tails and future wrappers (`ready(..)`, `Box::pin(..)`).
+/// Gives the span of the value.
+pub fn grant_value(e: &syn::Expr) -> Option<proc_macro2::Span> {
+    use syn::spanned::Spanned;
+    grant_at(e, 0).map(|g| g.span())
+}
+
+fn grant_at(e: &syn::Expr, depth: usize) -> Option<&syn::Expr> {
+    if depth > 16 {
+        return None;
+    }
+    let e = paths::peel(e);
+    match e {
+        syn::Expr::Return(r) => r.expr.as_deref().and_then(|v| grant_at(v, depth + 1)),
+        syn::Expr::Await(a) => grant_at(&a.base, depth + 1),
+        syn::Expr::Try(t) => grant_at(&t.expr, depth + 1),
+        syn::Expr::Block(b) => exits(&b.block)
+            .values
+            .into_iter()
+            .find_map(|v| grant_at(v, depth + 1)),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = paths::peel(&c.func) else {
+                return None;
+            };
+            let last = p.path.segments.last()?.ident.to_string();
+            match last.as_str() {
+                "Ok" | "Some" | "Success" | "next" => Some(e),
+                "ready" | "pin" => c.args.first().and_then(|a| grant_at(a, depth + 1)),
+                _ => None,
+            }
+        }
+        syn::Expr::MethodCall(m) => {
+            let next = paths::expr_name(&m.receiver).is_some_and(|n| n == "next");
+            (next && matches!(m.method.to_string().as_str(), "run" | "call" | "handle"))
+                .then_some(e)
+        }
+        _ => (paths::lit_bool(e) == Some(true)).then_some(e),
+    }
+}
+
 /// Calls `f` on every `let` of `block` in source order (closures included, nested items
 /// and macro bodies excluded).
 pub fn for_each_local<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Local)) {

@@ -241,8 +241,22 @@ const VALIDATOR_WORDS: &[&str] = &[
 
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
-    "test", "testing", "local", "mock",
+    "debug",
+    "skip",
+    "disable",
+    "disabled",
+    "bypass",
+    "dev",
+    "insecure",
+    "no",
+    "noauth",
+    "unsafe",
+    "test",
+    "testing",
+    "local",
+    "mock",
+    "development",
+    "devel",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.

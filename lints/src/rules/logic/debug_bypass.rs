@@ -197,29 +197,9 @@ fn debug_variant(cx: &Cx<'_>, f: &FnLike<'_>) -> Option<Found> {
     })
 }
 
-/// A success value: `true`, `Ok(..)`, `Some(..)`, `Outcome::Success(..)`, `next.run(req)`,
-/// `next(req)`, through `.await`, `?`, `return` and block tails.
+/// A success value (see [`body::grant_value`]).
 fn success(e: &syn::Expr) -> Option<Span> {
-    let e = paths::peel(e);
-    match e {
-        syn::Expr::Return(r) => r.expr.as_deref().and_then(success),
-        syn::Expr::Await(a) => success(&a.base),
-        syn::Expr::Try(t) => success(&t.expr),
-        syn::Expr::Block(b) => block_succeeds(&b.block),
-        syn::Expr::Call(c) => {
-            let syn::Expr::Path(p) = paths::peel(&c.func) else {
-                return None;
-            };
-            let last = p.path.segments.last()?.ident.to_string();
-            matches!(last.as_str(), "Ok" | "Some" | "Success" | "next").then(|| e.span())
-        }
-        syn::Expr::MethodCall(m) => {
-            let next = paths::expr_name(&m.receiver).is_some_and(|n| n == "next");
-            (next && matches!(m.method.to_string().as_str(), "run" | "call" | "handle"))
-                .then(|| e.span())
-        }
-        _ => (paths::lit_bool(e) == Some(true)).then(|| e.span()),
-    }
+    body::grant_value(e)
 }
 
 /// Whether a branch returns success: a `return <success>` in it (closures excluded) or a
@@ -251,7 +231,9 @@ fn trigger(
         }
         _ if negated => None,
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
-            magic_compare(cx, &b.left, &b.right).or_else(|| env_trigger(cx, cond))
+            magic_compare(cx, &b.left, &b.right)
+                .or_else(|| env_trigger(cx, cond))
+                .or_else(|| env_compare(cx, f, &b.left, &b.right))
         }
         syn::Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => m
             .args
@@ -338,6 +320,48 @@ fn env_trigger(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
         }
     });
     out
+}
+
+/// `env::var("APP_ENV")? == "development"`: any environment variable compared with a
+/// literal that names a debug or development mode (through a `let` too).
+fn env_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
+    let (value, lit) = match (paths::lit_str(a), paths::lit_str(b)) {
+        (None, Some(l)) => (a, l),
+        (Some(l), None) => (b, l),
+        _ => return None,
+    };
+    if !cx.vocab().is_bypass_flag_name(&lit.value()) {
+        return None;
+    }
+    let from_env = |e: &syn::Expr| {
+        let mut hit = false;
+        locals::for_each_subexpr(e, &mut |x| {
+            if let Some((segs, _)) = paths::call(x, &cx.uses)
+                && segs.len() >= 2
+                && matches!(segs.last().map(String::as_str), Some("var" | "var_os"))
+                && matches!(segs[segs.len() - 2].as_str(), "env" | "dotenv" | "dotenvy")
+            {
+                hit = true;
+            }
+        });
+        hit
+    };
+    let direct = from_env(value);
+    let via_let = || match paths::peel(value) {
+        syn::Expr::Path(p) => p
+            .path
+            .get_ident()
+            .and_then(|id| body::let_init(f.block, &id.to_string()))
+            .is_some_and(from_env),
+        _ => false,
+    };
+    (direct || via_let()).then(|| Trigger {
+        span: lit.span(),
+        message: format!(
+            "the environment set to `{}` bypasses the check",
+            lit.value()
+        ),
+    })
 }
 
 /// `user == "admin"`, `token == "test"`: a principal or credential against a literal.

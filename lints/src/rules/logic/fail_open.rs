@@ -366,6 +366,31 @@ fn about_auth(cx: &Cx<'_>, pat: &syn::Pat, init: &syn::Expr) -> bool {
     }) || call_names(init).iter().any(|n| v.is_auth_context_name(n))
 }
 
+/// Whether a branch hands the request to the next handler: `next.run(req)`,
+/// `next.call(req)`, `next(req)` (its value, through `Ok(..)`, `.await` and block tails).
+fn passes_to_next(e: &syn::Expr) -> bool {
+    if body::grant_value(e).is_none() {
+        return false;
+    }
+    let mut hit = false;
+    locals::for_each_subexpr(e, &mut |x| {
+        let next = match x {
+            syn::Expr::MethodCall(m) => {
+                paths::expr_name(&m.receiver).is_some_and(|n| n == "next")
+                    && matches!(m.method.to_string().as_str(), "run" | "call" | "handle")
+            }
+            syn::Expr::Call(c) => {
+                matches!(paths::peel(&c.func), syn::Expr::Path(p) if p.path.is_ident("next"))
+            }
+            _ => false,
+        };
+        if next {
+            hit = true;
+        }
+    });
+    hit
+}
+
 /// The pattern's constructor name: `Err(_)` → `Err`, `Ok(..)` → `Ok`.
 fn ctor(pat: &syn::Pat) -> Option<String> {
     match pat {
@@ -418,6 +443,15 @@ fn match_arms(cx: &Cx<'_>, ctx: &Ctx<'_>, m: &syn::ExprMatch) -> Option<Found> {
             continue;
         }
         let Some(open) = verdict(&arm.body) else {
+            // An auth middleware that passes the request on when the check errs.
+            if ctx.auth_fn && passes_to_next(&arm.body) {
+                return Some(Found {
+                    span: arm.pat.span(),
+                    message: "the `Err` arm lets the request through: a failed check is treated as success".into(),
+                    label: Some((arm.body.span(), "the request continues here".into())),
+                    help: HELP_CLOSED.into(),
+                });
+            }
             continue;
         };
         let deny_side = subj == Subject::Deny || (subj == Subject::Other && ctx.fn_deny);

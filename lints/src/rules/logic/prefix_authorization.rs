@@ -105,6 +105,7 @@ impl Rule for PrefixAuthorization {
             skeleton_leaves(p, closure, &mut leaves, 0);
         }
         let auth_fn = auth_context(cx, f);
+        let aliases = closure_aliases(cx, f);
         let mut seen: Vec<*const syn::ExprMethodCall> = Vec::new();
         for (m, closure) in leaves {
             let ptr: *const syn::ExprMethodCall = m;
@@ -112,9 +113,39 @@ impl Rule for PrefixAuthorization {
                 continue;
             }
             seen.push(ptr);
-            check_leaf(cx, f, m, auth_fn, closure);
+            check_leaf(cx, f, m, auth_fn, closure, &aliases);
         }
     }
+}
+
+/// Closure parameters that stand for a location: in `origin.to_str().map(|o| ..)` and
+/// `req.uri().host().is_some_and(|h| ..)`, `o` is the origin and `h` the host.
+/// (parameter, location name, kind).
+fn closure_aliases(cx: &Cx<'_>, f: &FnLike<'_>) -> Vec<(String, String, Loc)> {
+    let mut out = Vec::new();
+    locals::for_each_expr(f.block, &mut |e| {
+        let syn::Expr::MethodCall(m) = e else {
+            return;
+        };
+        if !matches!(
+            m.method.to_string().as_str(),
+            "map" | "and_then" | "is_some_and" | "is_ok_and" | "map_or" | "map_or_else" | "filter"
+        ) {
+            return;
+        }
+        let Some((name, loc)) = location_name(cx, &m.receiver) else {
+            return;
+        };
+        for a in &m.args {
+            if let syn::Expr::Closure(c) = paths::peel(a)
+                && let [param] = c.inputs.iter().collect::<Vec<_>>()[..]
+                && let Some(id) = body::pat_ident(param)
+            {
+                out.push((id.to_string(), name.clone(), loc));
+            }
+        }
+    });
+    out
 }
 
 fn is_bool_type(t: &syn::Type) -> bool {
@@ -217,7 +248,8 @@ enum Loc {
     Path,
 }
 
-/// Methods that keep a string's identity for naming: `origin.to_lowercase()` is the origin.
+/// Methods that keep a string's identity for naming: `origin.to_lowercase()`,
+/// `origin.to_str().unwrap_or("")` are the origin.
 fn peel_case(mut e: &syn::Expr) -> &syn::Expr {
     for _ in 0..16 {
         e = paths::peel(e);
@@ -238,7 +270,18 @@ fn peel_case(mut e: &syn::Expr) -> &syn::Expr {
                             | "as_ref"
                             | "unwrap"
                             | "unwrap_or_default"
+                            | "to_str"
+                            | "ok"
+                            | "as_deref"
                     ) =>
+            {
+                e = &m.receiver;
+            }
+            // `origin.to_str().unwrap_or("")`, `.expect("..")`
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap_or" | "expect")
+                    && m.args.len() == 1
+                    && m.args.first().is_some_and(|a| paths::lit_str(a).is_some()) =>
             {
                 e = &m.receiver;
             }
@@ -429,8 +472,19 @@ fn check_leaf(
     m: &syn::ExprMethodCall,
     auth_fn: bool,
     closure: bool,
+    aliases: &[(String, String, Loc)],
 ) {
-    let Some((name, loc)) = location_name(cx, &m.receiver) else {
+    let alias = || match paths::peel(&m.receiver) {
+        syn::Expr::Path(p) => {
+            let id = p.path.get_ident()?.to_string();
+            aliases
+                .iter()
+                .find(|(param, _, _)| *param == id)
+                .map(|(_, name, loc)| (name.clone(), *loc))
+        }
+        _ => None,
+    };
+    let Some((name, loc)) = location_name(cx, &m.receiver).or_else(alias) else {
         return;
     };
     let Some(arg) = m.args.first() else {

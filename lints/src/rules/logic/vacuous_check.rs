@@ -261,7 +261,10 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     let exits = body::exits(f.block);
     if exits.opaque
         || exits.values.is_empty()
-        || !exits.values.iter().all(|v| is_identity(v, &input))
+        || !exits
+            .values
+            .iter()
+            .all(|v| is_identity(f.block, v, &input, 0))
     {
         return;
     }
@@ -293,9 +296,23 @@ fn assigns_to(block: &syn::Block, name: &str) -> bool {
 /// Whether `e` is `input` itself, through conversions that keep the text:
 /// `input.to_string()`, `String::from(input)`, `Cow::Borrowed(input)`, `Ok(input)`,
 /// `format!("{input}")`.
-fn is_identity(e: &syn::Expr, input: &str) -> bool {
+fn is_identity(block: &syn::Block, e: &syn::Expr, input: &str, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let is_identity = |x: &syn::Expr, input: &str| is_identity(block, x, input, depth + 1);
     match paths::peel(e) {
-        syn::Expr::Path(p) => p.path.is_ident(input),
+        // `let s = input.trim(); s.to_string()`: through a `let` alias.
+        syn::Expr::Path(p) => {
+            p.path.is_ident(input)
+                || p.path.get_ident().is_some_and(|id| {
+                    // A `let mut` alias may be edited in place (`s.retain(..)`).
+                    body::let_binding(block, &id.to_string()).is_some_and(|l| {
+                        matches!(&l.pat, syn::Pat::Ident(pi) if pi.mutability.is_none())
+                            && l.init.as_ref().is_some_and(|i| is_identity(&i.expr, input))
+                    })
+                })
+        }
         syn::Expr::MethodCall(m) => {
             m.args.is_empty()
                 && (paths::is_transparent_method(&m.method.to_string()) || m.method == "into_owned")
