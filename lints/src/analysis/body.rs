@@ -16,7 +16,7 @@ use crate::checker::MAX_EXPR_DEPTH;
 /// Gives the span of the value.
 pub fn grant_value(e: &syn::Expr) -> Option<proc_macro2::Span> {
     use syn::spanned::Spanned;
-    grant_at(e, 0).map(|g| g.span())
+    grant_at(e, 0).map(Spanned::span)
 }
 
 fn grant_at(e: &syn::Expr, depth: usize) -> Option<&syn::Expr> {
