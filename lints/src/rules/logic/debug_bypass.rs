@@ -16,7 +16,8 @@ declare_rule! {
     ///   or a whole check function variant that always succeeds);
     /// - an environment variable or flag named like a switch-off is set: `DEBUG`,
     ///   `SKIP_AUTH`, `DISABLE_AUTH`, `DEV_MODE`, `BYPASS_*`, `INSECURE`
-    ///   (`env::var("SKIP_AUTH").is_ok()`, `self.config.skip_auth`);
+    ///   (`env::var("SKIP_AUTH").is_ok()`, `self.config.skip_auth`), or any environment
+    ///   variable compared with such a mode (`env::var("APP_ENV")? == "development"`);
     /// - a user name or credential equals a literal: `if user == "admin"`,
     ///   `if token == "test"`, `password == "letmein"`, `match token { "dev" => .. }`.
     ///

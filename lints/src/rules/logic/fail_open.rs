@@ -15,7 +15,8 @@ declare_rule! {
     ///   check-named function;
     /// - `Err(_) => true`, `Err(_) => Ok(())`, `Err(_) => return Ok(..)` on the result of a
     ///   check, or as the verdict of a check-named function, and
-    ///   `let Ok(..) = .. else { return Ok(()) }` likewise;
+    ///   `let Ok(..) = .. else { return Ok(()) }` likewise; in an auth middleware, an `Err`
+    ///   arm that passes the request on (`Err(_) => Ok(next.run(req).await)`);
     /// - a final `_ => true` arm that is the verdict of a check-named function (a deny-list:
     ///   every case nobody thought of is allowed); matches over char and integer
     ///   literals (character classes) are left alone;
@@ -29,7 +30,13 @@ declare_rule! {
     ///
     /// Not flagged: `.is_ok()` on verifiers that return `Result<(), _>`
     /// (`PasswordVerifier::verify_password`, `Mac::verify_slice`), which is the right idiom;
-    /// `Err(e) if .. =>` arms, whose guard names the one error that is tolerated.
+    /// `Err(e) if .. =>` arms, whose guard names the one error that is tolerated;
+    /// `.unwrap_or_default()` on a positive verdict (`is_allowed(..)`), whose default `false`
+    /// denies; `Option` defaults for an absent setting (`max_len.map_or(true, ..)`,
+    /// `.unwrap_or(Ok(()))`: nothing to check is not a failed check); a `let Ok(..) = ..
+    /// else { return Ok(()) }` that is not about a check or authentication ("not
+    /// applicable"); a catch-all after arms with guards or bindings (conditions, not an
+    /// enumeration of values).
     ///
     /// ### Why is this bad?
     /// Errors are exactly what an attacker can provoke: a malformed token, an unreachable
