@@ -11,8 +11,9 @@ use crate::analysis::{locals, macros, paths};
 use crate::checker::MAX_EXPR_DEPTH;
 
 /// A value that lets a request through or says "yes": `true`, `Ok(..)`, `Some(..)`,
-/// `Outcome::Success(..)`, `next.run(req)`/`next.call(req)`/`next(req)` (middleware), through
-/// `.await`, `?`, `return`, block tails and future wrappers (`ready(..)`, `Box::pin(..)`).
+/// `Outcome::Success(..)`, `next.run(req)`/`next(req)`/`self.service.call(req)` (middleware),
+/// through `.await`, `?`, `return`, block tails and future wrappers (`ready(..)`,
+/// `Box::pin(..)`).
 /// Gives the span of the value.
 pub fn grant_value(e: &syn::Expr) -> Option<proc_macro2::Span> {
     use syn::spanned::Spanned;
@@ -43,8 +44,10 @@ fn grant_at(e: &syn::Expr, depth: usize) -> Option<&syn::Expr> {
                 _ => None,
             }
         }
+        // `next.run(req)` (axum), `self.service.call(req)` (actix, tower), `self.inner.call(req)`.
         syn::Expr::MethodCall(m) => {
-            let next = paths::expr_name(&m.receiver).is_some_and(|n| n == "next");
+            let next = paths::expr_name(&m.receiver)
+                .is_some_and(|n| matches!(n.as_str(), "next" | "service" | "inner"));
             (next && matches!(m.method.to_string().as_str(), "run" | "call" | "handle"))
                 .then_some(e)
         }

@@ -110,7 +110,7 @@ impl Rule for DebugBypass {
                     }
                 }
                 syn::Expr::Match(m) => {
-                    if let Some(x) = magic_arm(cx, m) {
+                    if let Some(x) = magic_arm(cx, f, m) {
                         found.push(x);
                     }
                 }
@@ -232,14 +232,14 @@ fn trigger(
         }
         _ if negated => None,
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
-            magic_compare(cx, &b.left, &b.right)
+            magic_compare(cx, f, &b.left, &b.right)
                 .or_else(|| env_trigger(cx, cond))
                 .or_else(|| env_compare(cx, f, &b.left, &b.right))
         }
         syn::Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => m
             .args
             .first()
-            .and_then(|a| magic_compare(cx, &m.receiver, a))
+            .and_then(|a| magic_compare(cx, f, &m.receiver, a))
             .or_else(|| env_trigger(cx, cond)),
         e @ (syn::Expr::Path(_) | syn::Expr::Field(_)) => {
             let name = paths::expr_name(e)?;
@@ -366,7 +366,7 @@ fn env_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Opt
 }
 
 /// `user == "admin"`, `token == "test"`: a principal or credential against a literal.
-fn magic_compare(cx: &Cx<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
+fn magic_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
     let (value, lit) = match (paths::lit_str(a), paths::lit_str(b)) {
         (None, Some(l)) => (a, l),
         (Some(l), None) => (b, l),
@@ -375,7 +375,7 @@ fn magic_compare(cx: &Cx<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
     if lit.value().is_empty() {
         return None;
     }
-    let name = magic_subject(cx, value)?;
+    let name = magic_subject(cx, f, value, 0)?;
     Some(Trigger {
         span: lit.span(),
         message: format!("a hard-coded `{name}` value bypasses the check"),
@@ -383,28 +383,73 @@ fn magic_compare(cx: &Cx<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
 }
 
 /// The name of a value that must never be compared with a literal to grant access: a
-/// credential (`token`, `password`) or who acts (`user`, `username`, `user.name`).
-fn magic_subject(cx: &Cx<'_>, value: &syn::Expr) -> Option<String> {
+/// credential (`token`, `password`) or who acts (`user`, `username`, `user.name`), through
+/// case mapping (`user.name.to_lowercase()`) and one `let` (`let name = user.name.trim();`).
+fn magic_subject(cx: &Cx<'_>, f: &FnLike<'_>, value: &syn::Expr, depth: usize) -> Option<String> {
     let v = cx.vocab();
-    let name = paths::expr_name(value)?;
-    if v.is_secret_name(&name) || v.is_principal_name(&name) {
-        return Some(name);
-    }
-    // `user.name`, `account.id`: the principal's identifying field.
-    if let syn::Expr::Field(fe) = paths::peel(value)
-        && matches!(name.as_str(), "name" | "id" | "login" | "email")
-        && paths::expr_name(&fe.base).is_some_and(|b| v.is_principal_name(&b))
+    let value = peel_text(value);
+    let name = paths::expr_name(value);
+    if let Some(n) = &name
+        && (v.is_secret_name(n) || v.is_principal_name(n))
     {
-        return Some(guards::text(value));
+        return Some(n.clone());
     }
-    None
+    match paths::peel(value) {
+        // `user.name`, `account.id`: the principal's identifying field.
+        syn::Expr::Field(fe)
+            if name
+                .as_deref()
+                .is_some_and(|n| matches!(n, "name" | "id" | "login" | "email"))
+                && paths::expr_name(&fe.base).is_some_and(|b| v.is_principal_name(&b)) =>
+        {
+            Some(guards::text(value))
+        }
+        syn::Expr::Path(p) if depth == 0 => {
+            let id = p.path.get_ident()?.to_string();
+            let init = body::let_init(f.block, &id)?;
+            magic_subject(cx, f, init, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Through methods that keep the text: `.to_lowercase()`, `.trim()`, `.as_str()`.
+fn peel_text(mut e: &syn::Expr) -> &syn::Expr {
+    for _ in 0..8 {
+        match paths::peel(e) {
+            syn::Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "to_lowercase"
+                            | "to_ascii_lowercase"
+                            | "to_uppercase"
+                            | "trim"
+                            | "as_str"
+                            | "to_string"
+                            | "as_ref"
+                            | "as_deref"
+                            | "clone"
+                    ) =>
+            {
+                e = &m.receiver;
+            }
+            other => return other,
+        }
+    }
+    e
 }
 
 /// `match token.as_str() { "dev" => return Ok(..), .. }`
-fn magic_arm(cx: &Cx<'_>, m: &syn::ExprMatch) -> Option<Found> {
-    let name = magic_subject(cx, &m.expr)?;
+fn magic_arm(cx: &Cx<'_>, f: &FnLike<'_>, m: &syn::ExprMatch) -> Option<Found> {
+    let name = magic_subject(cx, f, &m.expr, 0)?;
     for arm in &m.arms {
-        let syn::Pat::Lit(l) = &arm.pat else {
+        // `"dev" =>` and `Some("dev") =>`
+        let pat = match &arm.pat {
+            syn::Pat::TupleStruct(t) if t.elems.len() == 1 => t.elems.first(),
+            p => Some(p),
+        };
+        let Some(syn::Pat::Lit(l)) = pat else {
             continue;
         };
         let syn::Lit::Str(s) = &l.lit else {
