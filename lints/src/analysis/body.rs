@@ -7,7 +7,7 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::{self, Visit};
 
-use crate::analysis::{locals, macros, paths};
+use crate::analysis::{fnbody, locals, macros, paths};
 use crate::checker::MAX_EXPR_DEPTH;
 
 /// A value that lets a request through or says "yes": `true`, `Ok(..)`, `Some(..)`,
@@ -585,21 +585,17 @@ fn tokens_read_name(tokens: TokenStream, name: &str) -> bool {
     false
 }
 
-/// The initializer of the last `let name = init;` in `block` (any depth, closures and
-/// nested items excluded), with `let name: T = init` and `let mut name = init` alike.
+/// The initializer of the last `let name = init;` in `block` (see [`fnbody::bindings`]).
 pub fn let_init<'a>(block: &'a syn::Block, name: &str) -> Option<&'a syn::Expr> {
-    let_binding(block, name).and_then(|l| l.init.as_ref().map(|i| &*i.expr))
+    let_binding(block, name).and_then(|b| b.init)
 }
 
 /// The last `let` in `block` that binds `name` as a plain identifier.
-pub fn let_binding<'a>(block: &'a syn::Block, name: &str) -> Option<&'a syn::Local> {
-    let mut w = LetWalk {
-        name,
-        found: None,
-        depth: 0,
-    };
-    w.visit_block(block);
-    w.found
+pub fn let_binding<'a>(block: &'a syn::Block, name: &str) -> Option<fnbody::Binding<'a>> {
+    fnbody::bindings(block)
+        .into_iter()
+        .rev()
+        .find(|b| b.ident == name)
 }
 
 /// The identifier a pattern binds when it is a plain (possibly `mut`, possibly typed) name.
@@ -620,41 +616,14 @@ pub fn pat_type(pat: &syn::Pat) -> Option<&syn::Type> {
     }
 }
 
-struct LetWalk<'n, 'a> {
-    name: &'n str,
-    found: Option<&'a syn::Local>,
-    depth: usize,
-}
-
-impl<'a> Visit<'a> for LetWalk<'_, 'a> {
-    fn visit_item(&mut self, _: &'a syn::Item) {}
-    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-
-    fn visit_expr(&mut self, e: &'a syn::Expr) {
-        if self.depth >= MAX_EXPR_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        visit::visit_expr(self, e);
-        self.depth -= 1;
-    }
-
-    fn visit_local(&mut self, l: &'a syn::Local) {
-        if pat_ident(&l.pat).is_some_and(|i| i == self.name) {
-            self.found = Some(l);
-        }
-        visit::visit_local(self, l);
-    }
-}
-
 /// The type of the parameter or typed `let` named `name` in a function.
 pub fn binding_type<'a>(
     sig: &'a syn::Signature,
     block: &'a syn::Block,
     name: &str,
 ) -> Option<&'a syn::Type> {
-    if let Some(l) = let_binding(block, name) {
-        return pat_type(&l.pat);
+    if let Some(b) = let_binding(block, name) {
+        return b.ty;
     }
     sig.inputs.iter().find_map(|arg| match arg {
         syn::FnArg::Typed(pt) if pat_ident(&pt.pat).is_some_and(|i| i == name) => Some(&*pt.ty),

@@ -2,6 +2,8 @@
 
 pub mod asyncx;
 pub mod body;
+pub mod credentials;
+pub mod fnbody;
 pub mod guards;
 pub mod locals;
 pub mod macros;

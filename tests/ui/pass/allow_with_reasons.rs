@@ -7,7 +7,7 @@ use aiguard_macros::ai_generated;
 #[ai_generated(
     model = "gpt-4o",
     reviewed = "alice",
-    digest = "9c1e0d",
+    digest = "fb864a09edea13f59eec561649423727",
     allow(unwrap_used = "the pattern is a literal and always compiles")
 )]
 fn first_word(text: &str) -> &str {

@@ -307,9 +307,8 @@ fn is_identity(block: &syn::Block, e: &syn::Expr, input: &str, depth: usize) -> 
             p.path.is_ident(input)
                 || p.path.get_ident().is_some_and(|id| {
                     // A `let mut` alias may be edited in place (`s.retain(..)`).
-                    body::let_binding(block, &id.to_string()).is_some_and(|l| {
-                        matches!(&l.pat, syn::Pat::Ident(pi) if pi.mutability.is_none())
-                            && l.init.as_ref().is_some_and(|i| is_identity(&i.expr, input))
+                    body::let_binding(block, &id.to_string()).is_some_and(|b| {
+                        !b.mutable && b.init.is_some_and(|i| is_identity(i, input))
                     })
                 })
         }
