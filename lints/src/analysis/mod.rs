@@ -1,6 +1,7 @@
 //! Shared analyses: one copy each, used by every rule that needs them.
 
 pub mod asyncx;
+pub mod body;
 pub mod credentials;
 pub mod fnbody;
 pub mod guards;

@@ -175,10 +175,127 @@ const LOCATION_WORDS: &[&str] = &[
     "email", "path", "route", "callback", "return", "next", "location", "target",
 ];
 
+/// The location words whose values name where a request comes from or goes to (URLs,
+/// origins, hosts, domains, referers, redirects, emails): a prefix/suffix test of their raw
+/// string is a trust decision wherever it appears (prefix_authorization). The remaining
+/// location words (`path`, `route`, `target`, ..) are trust decisions only in auth code.
+const HOST_WORDS: &[&str] = &[
+    "url", "uri", "origin", "host", "hostname", "domain", "referer", "referrer", "redirect",
+    "email", "callback", "location", "webhook", "href",
+];
+
+/// Words of a request object (prefix_authorization: `req.path()` is the request's path).
+const REQUEST_WORDS: &[&str] = &["req", "request"];
+
+/// Words naming who acts: a user, login or account (debug_bypass: `if user == "admin"`).
+const PRINCIPAL_WORDS: &[&str] = &[
+    "user",
+    "username",
+    "login",
+    "account",
+    "principal",
+    "uid",
+    "userid",
+    "email",
+    "owner",
+];
+
+/// Words of functions and types that make up authentication or authorization code
+/// (debug_bypass: a bypass in an auth middleware or guard).
+const AUTH_CONTEXT_WORDS: &[&str] = &[
+    "auth",
+    "authn",
+    "authz",
+    "authenticate",
+    "authenticated",
+    "authentication",
+    "authorize",
+    "authorized",
+    "authorization",
+    "login",
+    "logon",
+    "signin",
+    "guard",
+    "permission",
+    "permissions",
+    "acl",
+    "rbac",
+    "jwt",
+    "session",
+    "credential",
+    "credentials",
+    "claims",
+    "identity",
+];
+
+/// Words of a verdict that grants (fail_open: `let allowed = ..unwrap_or(true)`).
+const VERDICT_WORDS: &[&str] = &[
+    "valid",
+    "authorized",
+    "authorised",
+    "allowed",
+    "permitted",
+    "authenticated",
+    "verified",
+    "trusted",
+    "granted",
+    "authentic",
+];
+
+/// Words of a verdict that denies: `is_revoked`, `blocked`, `denylist` (fail_open: for
+/// these a default of `false` or an empty list is the open one).
+const DENY_WORDS: &[&str] = &[
+    "revoked",
+    "revocation",
+    "blocked",
+    "blocklist",
+    "blocklisted",
+    "blacklist",
+    "blacklisted",
+    "banned",
+    "denied",
+    "deny",
+    "denylist",
+    "forbidden",
+    "expired",
+    "suspended",
+    "locked",
+    "rejected",
+    "required",
+    "requires",
+    "restricted",
+    "protected",
+];
+
+/// Words of values that validate input (unanchored_regex: `VALID_EMAIL`, `USERNAME_VALIDATOR`).
+const VALIDATOR_WORDS: &[&str] = &[
+    "valid",
+    "validator",
+    "validation",
+    "allowed",
+    "allowlist",
+    "whitelist",
+    "safe",
+];
+
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
-    "test", "testing", "local", "mock",
+    "debug",
+    "skip",
+    "disable",
+    "disabled",
+    "bypass",
+    "dev",
+    "insecure",
+    "no",
+    "noauth",
+    "unsafe",
+    "test",
+    "testing",
+    "local",
+    "mock",
+    "development",
+    "devel",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
@@ -606,6 +723,63 @@ impl Vocab {
         split_words(ident)
             .iter()
             .any(|w| LOCATION_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a URL, origin, host, domain, referer, redirect target or email: the location
+    /// words minus the path-like ones (`path`, `route`, `target`) (prefix_authorization).
+    pub fn is_host_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| HOST_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a request object: `req`, `request`, `http_request` (prefix_authorization).
+    pub fn is_request_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| REQUEST_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names who acts: `user`, `username`, `login`, `account_name`, `email` (debug_bypass).
+    pub fn is_principal_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| PRINCIPAL_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names authentication or authorization code: `auth_middleware`, `require_login`,
+    /// `AuthGuard`, `JwtLayer`, `check_session` (debug_bypass); check-named fns are too.
+    pub fn is_auth_context_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| AUTH_CONTEXT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict that grants: `allowed`, `is_valid`, `authorized`, `verified`
+    /// (fail_open); check-named identifiers are too.
+    pub fn is_verdict_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VERDICT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict or list that denies: `is_revoked`, `blocked`, `denylist`,
+    /// `banned_ips` (fail_open: for these, `false`/empty is the permissive default).
+    pub fn is_deny_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| DENY_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a value that validates input: `VALID_EMAIL`, `username_validator`,
+    /// `ALLOWED_CHARS` (unanchored_regex); check-named identifiers are too.
+    pub fn is_validator_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VALIDATOR_WORDS.iter().any(|t| w == t))
     }
 
     /// An env var or flag that switches checks off: `DEBUG`, `SKIP_AUTH`, `DISABLE_AUTH`,
@@ -1406,6 +1580,37 @@ mod tests {
         ] {
             assert!(!v.is_check_fn(s), "{s}");
         }
+    }
+
+    #[test]
+    fn logic_names() {
+        let v = Vocab::default();
+        for s in ["origin", "redirect_url", "allowedHost", "email", "referer"] {
+            assert!(v.is_host_name(s), "{s}");
+        }
+        for s in ["path", "route", "target", "hostile"] {
+            assert!(!v.is_host_name(s), "{s}");
+        }
+        for s in [
+            "auth_middleware",
+            "require_login",
+            "AuthGuard",
+            "JwtLayer",
+            "verify",
+        ] {
+            assert!(v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["author", "logger", "guardian_name"] {
+            assert!(!v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["is_revoked", "blocked_ips", "DENYLIST"] {
+            assert!(v.is_deny_name(s), "{s}");
+        }
+        assert!(!v.is_deny_name("block_size"));
+        assert!(v.is_verdict_name("allowed") && v.is_verdict_name("is_valid"));
+        assert!(!v.is_verdict_name("value"));
+        assert!(v.is_principal_name("username") && v.is_principal_name("user"));
+        assert!(!v.is_principal_name("role"));
     }
 
     #[test]
