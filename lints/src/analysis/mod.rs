@@ -5,5 +5,6 @@ pub mod guards;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;
+pub mod taint;
 pub mod types;
 pub mod vocab;

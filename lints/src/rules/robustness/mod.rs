@@ -2,4 +2,5 @@
 
 rules! {
     unwrap_used::UnwrapUsed,
+    unbounded_read::UnboundedRead,
 }
