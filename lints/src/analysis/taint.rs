@@ -412,7 +412,7 @@ pub fn analyze(
         depth: 0,
     };
     for p in f.params() {
-        let val = param_val(p, &f.sig.generics);
+        let val = param_val(p, &f.sig.generics, uses);
         w.bind(&p.pat, &val);
     }
     let tail = w.eval_block(f.block);
@@ -421,10 +421,10 @@ pub fn analyze(
     }
 }
 
-/// Calls `f` with every method name, path segment and macro name in `block`, and every
-/// identifier inside macro bodies: a cheap pre-scan before the pass. Nested items are
-/// skipped.
-pub fn for_each_name(block: &syn::Block, f: &mut dyn FnMut(&str)) {
+/// Calls `f` with every method name, path segment and macro name in the body of `func`,
+/// every identifier inside macro bodies and in the return type: a cheap pre-scan before
+/// the pass. Nested items are skipped.
+pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
     struct Scan<'f> {
         f: &'f mut dyn FnMut(&str),
     }
@@ -452,7 +452,10 @@ pub fn for_each_name(block: &syn::Block, f: &mut dyn FnMut(&str)) {
             tokens(&m.tokens, self.f);
         }
     }
-    Scan { f }.visit_block(block);
+    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
+        tokens(&quote::ToTokens::to_token_stream(ty), f);
+    }
+    Scan { f }.visit_block(func.block);
 }
 
 /// Extractor types whose value is request data (last path segment; `Path` only with
@@ -484,7 +487,7 @@ const REQUEST_TYPES: &[&str] = &[
 const BODY_TYPES: &[&str] = &["Body", "Incoming", "Payload", "BodyStream", "BoxBody"];
 
 /// The value of a parameter, by its type.
-fn param_val(p: &syn::PatType, generics: &syn::Generics) -> Val {
+fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
     let name = first_ident(&p.pat).unwrap_or_else(|| "_".to_string());
     let span = p.pat.span();
     let ty = peel_type(&p.ty);
@@ -492,10 +495,11 @@ fn param_val(p: &syn::PatType, generics: &syn::Generics) -> Val {
     let (last, has_args, segs) = match ty {
         syn::Type::Path(tp) => {
             let last = tp.path.segments.last();
+            let segs = uses.resolve(&tp.path);
             (
-                last.map(|s| s.ident.to_string()).unwrap_or_default(),
+                segs.last().cloned().unwrap_or_default(),
                 last.is_some_and(|s| !s.arguments.is_none()),
-                paths::segments(&tp.path),
+                segs,
             )
         }
         _ => (String::new(), false, Vec::new()),
@@ -983,6 +987,7 @@ impl Walker<'_, '_> {
                 }
             }
             syn::Pat::TupleStruct(t) => {
+                self.note_path(&t.path);
                 for p in &t.elems {
                     self.bind(p, val);
                 }
@@ -1013,8 +1018,16 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// `Component::ParentDir`, `Component::Normal(_)`: a component check on a path.
     fn note_path(&mut self, path: &syn::Path) {
-        if path.segments.last().is_some_and(|s| s.ident == "ParentDir") {
+        let n = path.segments.len();
+        let Some(last) = path.segments.last() else {
+            return;
+        };
+        let component = n >= 2 && path.segments[n - 2].ident == "Component";
+        if last.ident == "ParentDir"
+            || (component && (last.ident == "Normal" || last.ident == "RootDir"))
+        {
             self.state.path_checked = true;
         }
     }
@@ -1567,6 +1580,7 @@ impl Walker<'_, '_> {
     fn eval_call(&mut self, c: &syn::ExprCall) -> Val {
         let (segs, local) = match paths::peel(&c.func) {
             syn::Expr::Path(p) if p.qself.is_none() => {
+                self.note_path(&p.path);
                 let segs = self.uses.resolve(&p.path);
                 let local = if p.path.segments.len() == 1 {
                     self.get(&p.path.segments[0].ident.to_string()).cloned()

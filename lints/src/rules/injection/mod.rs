@@ -85,7 +85,7 @@ pub(crate) fn check_fn(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let mut hit = vec![false; enabled.len()];
-    taint::for_each_name(f.block, &mut |name| {
+    taint::for_each_name(f, &mut |name| {
         for (i, s) in enabled.iter().enumerate() {
             if !hit[i] && s.hints().contains(&name) {
                 hit[i] = true;

@@ -79,7 +79,7 @@ impl Rule for UnboundedRead {
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         let mut hit = false;
-        taint::for_each_name(f.block, &mut |n| hit |= HINTS.contains(&n));
+        taint::for_each_name(f, &mut |n| hit |= HINTS.contains(&n));
         if !hit {
             return;
         }
