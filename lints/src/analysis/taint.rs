@@ -143,7 +143,8 @@ pub struct Taint {
     pub numeric: bool,
     /// Reduced to one path component (`file_name()`).
     pub path_safe: bool,
-    /// Compared against a bound (`n > MAX`) before use.
+    /// Validated before use: compared against a bound (`n > MAX`), passed to a
+    /// check-named function (`is_allowed(&url)`), its URL host inspected.
     pub checked: bool,
 }
 
@@ -302,9 +303,10 @@ impl Val {
         }
     }
 
-    /// The untrusted text taint of this value, if any (numeric-only taint excluded).
+    /// The untrusted text taint of this value, if any: numeric-only and validated
+    /// (`checked`) taint excluded.
     pub fn text_taint(&self) -> Option<&Taint> {
-        self.taint.as_ref().filter(|t| t.is_text())
+        self.taint.as_ref().filter(|t| t.is_text() && !t.checked)
     }
 
     fn text_or_hole(&self) -> &str {
@@ -1343,13 +1345,18 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// `n > MAX`: the variable `n` is bounded from here on.
+    /// `n > MAX`, `is_valid(&n)`: the variable `n` is validated from here on.
     fn mark_checked(&mut self, side: &syn::Expr) {
-        let side = paths::peel(side);
-        let inner = match side {
-            syn::Expr::Cast(c) => paths::peel(&c.expr),
-            other => other,
-        };
+        let mut inner = paths::peel(side);
+        for _ in 0..8 {
+            inner = match inner {
+                syn::Expr::Cast(c) => paths::peel(&c.expr),
+                syn::Expr::MethodCall(m) if m.args.is_empty() && is_passthrough_method(&m.method.to_string()) => {
+                    paths::peel(&m.receiver)
+                }
+                _ => break,
+            };
+        }
         if let Some((name, true)) = place_root(inner)
             && let Some(mut v) = self.get(&name).cloned()
             && let Some(t) = &mut v.taint
@@ -1412,6 +1419,17 @@ impl Walker<'_, '_> {
         let span = m.method.span();
         if self.vocab.is_sanitizer(name) {
             return Val::default();
+        }
+        if self.vocab.is_check_fn(name) {
+            // `validator.validate(&x)`, `x.validate()`
+            self.mark_checked(&m.receiver);
+            for a in &m.args {
+                self.mark_checked(a);
+            }
+        }
+        if matches!(name, "host_str" | "host" | "domain" | "authority") {
+            // the URL's host is looked at: an allow-list check, presumably
+            self.mark_checked(&m.receiver);
         }
         let entry_source = |kind| Val::tainted(Taint::new(kind, span, name.to_string()));
         // objects first: archives, HTTP clients and responses, streams
@@ -1624,6 +1642,12 @@ impl Walker<'_, '_> {
         let ends = |suffix: &[&str]| paths::ends_with(segs, suffix);
         if self.vocab.is_sanitizer(last) {
             return Val::default();
+        }
+        if self.vocab.is_check_fn(last) {
+            // `if !is_allowed(&url) { return }`: the value is validated from here on
+            for a in &c.args {
+                self.mark_checked(a);
+            }
         }
         if ends(&["env", "args"]) || ends(&["env", "args_os"]) {
             return source(SourceKind::Args, "env::args");

@@ -45,7 +45,7 @@ declare_rule! {
     ai = Deny,
     human = Warn,
     cwe = 79,
-    summary = "HTML built from an untrusted value without escaping",
+    summary = "untrusted value interpolated into HTML without escaping",
 }
 
 impl Rule for HtmlInjection {

@@ -56,7 +56,7 @@ declare_rule! {
     ai = Deny,
     human = Warn,
     cwe = 89,
-    summary = "SQL built from an untrusted value",
+    summary = "untrusted value built into a SQL query",
 }
 
 /// Methods that run SQL; the first argument is the query.

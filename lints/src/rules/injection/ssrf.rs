@@ -50,7 +50,7 @@ declare_rule! {
     ai = Warn,
     human = Allow,
     cwe = 918,
-    summary = "HTTP request to a URL whose host comes from untrusted input",
+    summary = "request to a URL whose host comes from untrusted input",
 }
 
 impl Rule for Ssrf {
