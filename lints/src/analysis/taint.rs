@@ -36,6 +36,8 @@ use crate::fnlike::FnLike;
 const MAX_DEPTH: usize = 256;
 /// Known literal text of a value is kept up to this many bytes.
 const MAX_TEXT: usize = 512;
+/// The text of a constant: fixed, but unknown to the pass.
+const CONST_TEXT: &str = "{const}";
 
 /// Where an untrusted value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,10 +63,19 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Sources that are untrusted wherever the function is called from (everything but
-    /// parameters and file reads, which are often the program's own data).
-    pub fn is_strong(self) -> bool {
-        !matches!(self, SourceKind::Param | SourceKind::Read)
+    /// Sources controlled by someone other than whoever runs or calls the code: web
+    /// requests, the network, stdin, archive contents. Parameters, env vars, command-line
+    /// arguments and file reads are the caller's or the operator's own choice (a build
+    /// script's `OUT_DIR`, a CLI's input file) and count only when built into a larger value.
+    pub fn is_remote(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Extractor
+                | SourceKind::Request
+                | SourceKind::Stdin
+                | SourceKind::Network
+                | SourceKind::Archive
+        )
     }
 }
 
@@ -178,13 +189,13 @@ impl Taint {
     }
 
     /// The common bar for a finding: the value was built from untrusted input, or it comes
-    /// straight from a source that is untrusted wherever the function is called from.
+    /// straight from a remote source.
     pub fn counts(&self) -> bool {
-        self.is_built() || self.source.kind.is_strong()
+        self.is_built() || self.source.kind.is_remote()
     }
 
     /// Whether the untrusted part can decide a URL's scheme or host: it starts the value, or
-    /// follows a scheme with no `/` after the authority begins.
+    /// follows a literal scheme with no `/` (and no other interpolation) after it.
     pub fn controls_host(&self) -> bool {
         let Some(head) = &self.head else {
             return false;
@@ -193,9 +204,22 @@ impl Taint {
             return true;
         }
         match head.find("://") {
-            Some(i) => !head[i + 3..].contains(['/', '?', '#']),
+            Some(i) => {
+                let authority = &head[i + 3..];
+                !authority.contains(['/', '?', '#', '{'])
+            }
             None => false,
         }
+    }
+
+    /// Whether the untrusted part was appended to a literal base (`"/srv/files"`,
+    /// `format!("uploads/{name}")`, a constant): a fixed directory the value may escape.
+    pub fn under_literal_base(&self) -> bool {
+        self.appended
+            && self
+                .head
+                .as_deref()
+                .is_some_and(|h| !h.trim().is_empty() && !h.contains("{}"))
     }
 
     /// Labels for a finding: where the value comes from and where it was built.
@@ -211,7 +235,7 @@ impl Taint {
         (
             !self.numeric,
             self.step.is_some(),
-            self.source.kind.is_strong(),
+            self.source.kind.is_remote(),
             !self.path_safe,
         )
     }
@@ -273,8 +297,8 @@ pub enum Obj {
 #[derive(Clone, Debug, Default)]
 pub struct Val {
     pub taint: Option<Taint>,
-    /// The literal text the value is built from, `{}` for unknown parts (`"SELECT .. {}"`,
-    /// `"sh -c {}"`); `None` when nothing is known.
+    /// The literal text the value is built from, `{}` for unknown parts and `{const}` for
+    /// constants (`"SELECT .. {}"`, `"sh -c {}"`); `None` when nothing is known.
     pub text: Option<Rc<str>>,
     pub obj: Obj,
     /// Returned by `canonicalize`.
@@ -486,7 +510,7 @@ const REQUEST_TYPES: &[&str] = &[
 ];
 
 /// Request body streams.
-const BODY_TYPES: &[&str] = &["Body", "Incoming", "Payload", "BodyStream", "BoxBody"];
+const BODY_TYPES: &[&str] = &["Body", "Incoming", "BodyStream", "BoxBody"];
 
 /// The value of a parameter, by its type.
 fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
@@ -512,7 +536,8 @@ fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
         t.numeric = generic_is_numeric(ty);
         return Val::tainted(t);
     }
-    if BODY_TYPES.contains(&last.as_str()) && !segs.iter().any(|s| s == "syn") {
+    let web_payload = last == "Payload" && segs.iter().any(|s| s == "web" || s == "actix_web");
+    if (BODY_TYPES.contains(&last.as_str()) || web_payload) && !segs.iter().any(|s| s == "syn") {
         return Val {
             taint: Some(mk(SourceKind::Request)),
             obj: Obj::Stream(StreamKind::Body),
@@ -1056,7 +1081,17 @@ impl Walker<'_, '_> {
                 self.note_path(&p.path);
                 if p.qself.is_none() && p.path.segments.len() == 1 {
                     let name = p.path.segments[0].ident.to_string();
-                    return self.get(&name).cloned().unwrap_or_default();
+                    if let Some(v) = self.get(&name) {
+                        return v.clone();
+                    }
+                    // a constant: fixed text, unknown here
+                    if name.len() > 1
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                    {
+                        return Val::lit(CONST_TEXT);
+                    }
                 }
                 Val::default()
             }
@@ -1390,23 +1425,30 @@ impl Walker<'_, '_> {
         } else if is_read_into(&name)
             && let Some(buf) = m.args.first()
         {
-            let kind = match recv.obj {
-                Obj::Stream(StreamKind::Stdin) => SourceKind::Stdin,
-                Obj::Stream(StreamKind::Socket) => SourceKind::Network,
-                Obj::Stream(StreamKind::Body) => SourceKind::Request,
-                _ => recv
-                    .taint
-                    .as_ref()
-                    .map_or(SourceKind::Read, |t| match t.source.kind {
-                        k @ (SourceKind::Stdin | SourceKind::Network | SourceKind::Request) => k,
-                        _ => SourceKind::Read,
-                    }),
-            };
-            let name = place_root(buf).map_or_else(|| name.clone(), |(n, _)| n);
-            let v = Val::tainted(Taint::new(kind, m.method.span(), name));
-            self.assign(buf, v, false);
+            self.read_into(&recv, buf, m.method.span());
         }
         out
+    }
+
+    /// `reader.read_line(&mut buf)`: `buf` now holds what `reader` yields.
+    fn read_into(&mut self, reader: &Val, buf: &syn::Expr, span: Span) {
+        let kind = match reader.obj {
+            Obj::Stream(StreamKind::Stdin) => SourceKind::Stdin,
+            Obj::Stream(StreamKind::Socket) => SourceKind::Network,
+            Obj::Stream(StreamKind::Body) => SourceKind::Request,
+            _ => reader
+                .taint
+                .as_ref()
+                .map_or(SourceKind::Read, |t| match t.source.kind {
+                    k @ (SourceKind::Stdin | SourceKind::Network | SourceKind::Request) => k,
+                    _ => SourceKind::Read,
+                }),
+        };
+        let Some((name, _)) = place_root(buf) else {
+            return;
+        };
+        let v = Val::tainted(Taint::new(kind, span, name));
+        self.assign(buf, v, false);
     }
 
     fn method_result(
@@ -1455,6 +1497,7 @@ impl Walker<'_, '_> {
                 | "into_reader" | "chunk" | "bytes_stream",
             ) => return entry_source(SourceKind::Network),
             (Obj::Stream(_), "take") => return Val::obj(Obj::Bounded),
+            (Obj::Stream(_), n) if n.contains("limit") => return Val::obj(Obj::Bounded),
             (Obj::Stream(k), "lines") => {
                 let kind = match k {
                     StreamKind::Stdin => SourceKind::Stdin,
@@ -1625,6 +1668,13 @@ impl Walker<'_, '_> {
             Some(v) => v,
             None => self.call_result(c, &segs, &args),
         };
+        // `Read::read_to_string(&mut reader, &mut buf)`
+        if let (Some(last), Some(reader), Some(buf)) = (segs.last(), args.first(), c.args.iter().nth(1))
+            && segs.len() >= 2
+            && is_read_into(last)
+        {
+            self.read_into(reader, buf, c.func.span());
+        }
         self.emit(&Event::Call {
             call: c,
             path: &segs,
@@ -1974,7 +2024,7 @@ fn append(recv: &Val, args: &[Val], span: Span, method: &str) -> Val {
             if !recv_empty {
                 at.appended = true;
                 at.head = if recv.taint.is_none() {
-                    recv.text.as_ref().map(|h| Rc::from(clip(&format!("{h}{{}}"))))
+                    recv.text.clone()
                 } else {
                     None
                 };
@@ -2005,7 +2055,11 @@ fn join(recv: &Val, arg: Option<&Val>, span: Span) -> Val {
     if let Some(at) = &arg.taint {
         let mut at = at.clone();
         at.appended = true;
-        at.head = None;
+        at.head = if recv.taint.is_none() {
+            recv.text.as_ref().map(|h| Rc::from(clip(&format!("{h}/"))))
+        } else {
+            None
+        };
         at.step = Some(Step {
             kind: StepKind::Joined,
             span,
@@ -2093,5 +2147,270 @@ fn mentions_content_length(e: &syn::Expr, depth: usize) -> bool {
         syn::Expr::Cast(c) => mentions_content_length(&c.expr, depth + 1),
         syn::Expr::Call(c) => c.args.iter().any(|a| mentions_content_length(a, depth + 1)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of the first argument of every `sink(..)` call in the first fn of `src`,
+    /// with the state at that point.
+    fn sinks(src: &str) -> Vec<(Val, State)> {
+        let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}"));
+        let uses = UseMap::from_items(&file.items);
+        let vocab = Vocab::default();
+        let syn::Item::Fn(item) = &file.items.iter().find(|i| matches!(i, syn::Item::Fn(_))).unwrap() else {
+            unreachable!()
+        };
+        let f = FnLike {
+            attrs: &item.attrs,
+            sig: &item.sig,
+            block: &item.block,
+            kind: crate::fnlike::FnKind::Free,
+        };
+        let mut out = Vec::new();
+        analyze(&f, &vocab, &uses, &mut |ev, st| {
+            if let Event::Call { path, args, .. } = ev
+                && path.last().is_some_and(|s| s == "sink")
+            {
+                out.push((args.first().cloned().unwrap_or_default(), st.clone()));
+            }
+        });
+        out
+    }
+
+    fn one(src: &str) -> Val {
+        let mut all = sinks(src);
+        assert_eq!(all.len(), 1, "expected one sink in {src}");
+        all.remove(0).0
+    }
+
+    fn kind(v: &Val) -> Option<SourceKind> {
+        v.taint.as_ref().map(|t| t.source.kind)
+    }
+
+    #[test]
+    fn parameters_are_sources_self_is_not() {
+        let v = one("impl X { fn f(&self, name: &str) { sink(name) } }\nfn f(name: &str) { sink(name) }");
+        assert_eq!(kind(&v), Some(SourceKind::Param));
+        assert!(!v.taint.as_ref().unwrap().is_built());
+        assert_eq!(v.taint.unwrap().source.name, "name");
+        assert!(one("fn f(&self) { sink(self.name.clone()) }").taint.is_none());
+        assert!(one("fn f(flag: bool) { sink(flag) }").taint.is_none());
+    }
+
+    #[test]
+    fn extractor_patterns() {
+        let v = one("async fn h(Query(params): Query<P>) { let n = params.get(\"n\").unwrap(); sink(n) }");
+        assert_eq!(kind(&v), Some(SourceKind::Extractor));
+        assert_eq!(v.taint.unwrap().source.name, "params");
+        let v = one("async fn h(Path(id): Path<u32>) { sink(id) }");
+        assert!(v.taint.unwrap().numeric);
+        let v = one("async fn h(info: web::Json<Info>) { let name = &info.into_inner().name; sink(name) }");
+        assert_eq!(kind(&v), Some(SourceKind::Extractor));
+        let v = one("fn h(p: &Path) { sink(p) }");
+        assert_eq!(kind(&v), Some(SourceKind::Param));
+        assert!(v.taint.unwrap().source.path_typed);
+        assert!(one("async fn h(State(db): State<Db>) { sink(db) }").taint.is_none());
+        let v = one("async fn h(req: HttpRequest) { let id = req.match_info().query(\"id\"); sink(id) }");
+        assert_eq!(kind(&v), Some(SourceKind::Request));
+    }
+
+    #[test]
+    fn other_sources() {
+        let v = one("fn f() { let v = std::env::var(\"X\").unwrap(); sink(v) }");
+        assert_eq!(kind(&v), Some(SourceKind::Env));
+        let v = one("fn f() { let a: Vec<String> = env::args().collect(); sink(&a[1]) }");
+        assert_eq!(kind(&v), Some(SourceKind::Args));
+        let v = one("fn f() { let mut s = String::new(); io::stdin().read_line(&mut s).unwrap(); sink(s.trim()) }");
+        assert_eq!(kind(&v), Some(SourceKind::Stdin));
+        let v = one("fn f(s: TcpStream) { let mut buf = [0u8; 4]; Read::read_exact(&mut s, &mut buf); sink(buf) }");
+        assert_eq!(kind(&v), Some(SourceKind::Network));
+        let v = one("async fn f(c: &reqwest::Client) { let r = c.get(U).send().await?; let t = r.text().await?; sink(t) }");
+        assert_eq!(kind(&v), Some(SourceKind::Network));
+        let v = one("fn f(z: &mut ZipArchive<File>) { let e = z.by_index(0)?; sink(e.name()) }");
+        assert_eq!(kind(&v), Some(SourceKind::Archive));
+        assert!(one("fn f(z: &mut ZipArchive<File>) { let e = z.by_index(0)?; sink(e.enclosed_name()) }").taint.is_none());
+    }
+
+    #[test]
+    fn format_interpolation() {
+        let v = one("fn f(name: &str) { let q = format!(\"SELECT {} FROM t\", name); sink(&q) }");
+        let t = v.taint.unwrap();
+        assert_eq!(t.step.map(|s| s.kind), Some(StepKind::Interpolated));
+        assert_eq!(v.text.as_deref(), Some("SELECT {} FROM t"));
+        // inline captures and named arguments
+        assert!(one("fn f(name: &str) { sink(format!(\"a {name} b\")) }").taint.unwrap().is_built());
+        assert!(one("fn f(name: &str) { sink(format!(\"a {n} b\", n = name)) }").taint.unwrap().is_built());
+        assert!(one("fn f(name: &str) { sink(format!(\"a {0} {0}\", name)) }").taint.is_some());
+        // literal-only formats are clean; a bare `{}` passes through without a step
+        assert!(one("fn f(name: &str) { sink(format!(\"a {} b\", LIMIT)) }").taint.is_none());
+        assert!(!one("fn f(name: &str) { sink(format!(\"{}\", name)) }").taint.unwrap().is_built());
+        assert!(one("fn f(x: &str) { sink(concat!(\"a\", \"b\")) }").taint.is_none());
+        // known text of a variable is substituted
+        let v = one("fn f(id: &str) { let base = \"SELECT * FROM t\"; sink(format!(\"{} WHERE id = {}\", base, id)) }");
+        assert_eq!(v.text.as_deref(), Some("SELECT * FROM t WHERE id = {}"));
+    }
+
+    #[test]
+    fn concatenation_push_and_write() {
+        let v = one("fn f(x: &str) { let s = \"a\".to_string() + x; sink(s) }");
+        assert_eq!(v.taint.unwrap().step.map(|s| s.kind), Some(StepKind::Concatenated));
+        let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); s.push_str(x); sink(&s) }");
+        assert_eq!(v.taint.unwrap().step.map(|s| s.kind), Some(StepKind::Appended));
+        let v = one("fn f(x: &str) { let mut s = String::new(); s.push_str(x); sink(&s) }");
+        assert!(!v.taint.unwrap().is_built(), "appending to an empty string is a copy");
+        let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); write!(s, \"b{}\", x).unwrap(); sink(s) }");
+        assert!(v.taint.unwrap().is_built());
+        let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); s += x; sink(s) }");
+        assert!(v.taint.unwrap().is_built());
+        let v = one("fn f(x: &[String]) { sink(x.join(\",\")) }");
+        assert!(v.taint.is_some());
+    }
+
+    #[test]
+    fn shadowing_reassignment_and_scopes() {
+        assert!(one("fn f(x: &str) { let x = escape(x); sink(x) }").taint.is_none());
+        assert!(one("fn f(x: &str) { let mut y = x.to_string(); y = \"lit\".into(); sink(y) }").taint.is_none());
+        // a block-scoped shadow does not leak out
+        let v = one("fn f(x: &str) { let y = \"lit\"; { let y = x; } sink(y) }");
+        assert!(v.taint.is_none());
+        let v = one("fn f(x: &str) { let y = x; { let y = \"lit\"; } sink(y) }");
+        assert!(v.taint.is_some());
+        // an assignment inside a block does leak out
+        let v = one("fn f(x: &str) { let mut y = String::new(); { y = x.to_string(); } sink(y) }");
+        assert!(v.taint.is_some());
+    }
+
+    #[test]
+    fn branches_and_loops() {
+        let v = one("fn f(x: &str, c: bool) { let y = if c { x.to_string() } else { String::new() }; sink(y) }");
+        assert!(v.taint.is_some());
+        let v = one("fn f(x: &str, c: bool) { let mut y = String::new(); if c { y = x.into(); } sink(y) }");
+        assert!(v.taint.is_some());
+        let v = one("fn f(x: &str, c: bool) { let mut y = x.to_string(); if c { y = \"a\".into(); } else { y = \"b\".into(); } sink(y) }");
+        assert!(v.taint.is_none(), "cleared on every path");
+        let v = one("fn f(k: Kind) { let t = match k { Kind::A => \"a\", _ => \"b\" }; sink(format!(\"FROM {t}\")) }");
+        assert!(v.taint.is_none());
+        let v = one("fn f(k: Kind, x: &str) { let t = match k { Kind::A => \"a\", _ => x }; sink(t) }");
+        assert!(v.taint.is_some());
+        let v = one("fn f(xs: &[String]) { let mut q = String::from(\"IN (\"); for x in xs { q.push_str(x); } sink(q) }");
+        assert!(v.taint.unwrap().is_built());
+        let v = one("fn f(x: Option<String>) { if let Some(v) = x { sink(v) } }");
+        assert!(v.taint.is_some());
+    }
+
+    #[test]
+    fn closures_capture() {
+        let v = one("fn f(x: String) { let g = || format!(\"a {x}\"); sink(g()) }");
+        assert!(v.taint.unwrap().is_built());
+        let v = one("fn f(xs: Vec<String>) { let ys: Vec<String> = xs.iter().map(|s| format!(\"'{s}'\")).collect(); sink(ys.join(\",\")) }");
+        assert!(v.taint.is_some());
+        // a sink inside a closure body sees the captured value
+        let v = one("fn f(x: String) { let g = move || sink(x.clone()); g(); }");
+        assert!(v.taint.is_some());
+    }
+
+    #[test]
+    fn numbers_are_not_text() {
+        let v = one("fn f(s: &str) { let n = s.parse::<u32>().unwrap(); sink(format!(\"id = {n}\")) }");
+        assert!(v.text_taint().is_none());
+        let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); sink(n) }");
+        assert!(v.taint.unwrap().numeric);
+        let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); sink(n.min(10)) }");
+        assert!(v.taint.is_none());
+        let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); if n > 10 { return; } sink(n) }");
+        assert!(v.taint.unwrap().checked);
+        let v = one("fn f(s: &str) { let n = s.len(); sink(n) }");
+        assert!(v.taint.is_none());
+    }
+
+    #[test]
+    fn paths() {
+        let v = one("fn f(n: &str) { let p = Path::new(\"/srv\").join(n); sink(p) }");
+        let t = v.taint.unwrap();
+        assert_eq!(t.step.map(|s| s.kind), Some(StepKind::Joined));
+        assert!(t.under_literal_base());
+        let v = one("fn f(dir: &str) { sink(Path::new(dir).join(\"a.txt\")) }");
+        assert!(!v.taint.unwrap().is_built());
+        let v = one("fn f(n: &str) { let p = Path::new(\"/srv\").join(Path::new(n).file_name().unwrap()); sink(p) }");
+        assert!(v.taint.unwrap().path_safe);
+        let v = one("fn f(n: &str) { let mut p = PathBuf::from(\"/srv\"); p.push(n); sink(&p) }");
+        assert!(v.taint.unwrap().under_literal_base());
+        let (_, st) = sinks("fn f(n: &str) { let b = fs::canonicalize(B)?; let p = b.join(n).canonicalize()?; if !p.starts_with(&b) { return; } sink(p) }").remove(0);
+        assert!(st.path_checked);
+        let (_, st) = sinks("fn f(n: &str) { if Path::new(n).components().any(|c| c == Component::ParentDir) { return; } sink(n) }").remove(0);
+        assert!(st.path_checked);
+        let (_, st) = sinks("fn f(n: &str) { let p = Path::new(n); sink(p) }").remove(0);
+        assert!(!st.path_checked);
+    }
+
+    #[test]
+    fn url_heads() {
+        let host = |src: &str| one(src).taint.unwrap().controls_host();
+        assert!(host("fn f(u: &str) { sink(u) }"));
+        assert!(host("fn f(h: &str) { sink(format!(\"http://{h}/api\")) }"));
+        assert!(host("fn f(h: &str) { sink(format!(\"https://{}.example.com\", h)) }"));
+        assert!(host("fn f(u: &str) { sink(u.to_string() + \"/x\") }"));
+        assert!(!host("fn f(p: &str) { sink(format!(\"https://api.example.com/users/{p}\")) }"));
+        assert!(!host("fn f(p: &str) { sink(format!(\"http://{}{}\", ADDR, p)) }"));
+        assert!(!host("fn f(p: &str) { sink(format!(\"{}/{}\", BASE, p)) }"));
+    }
+
+    #[test]
+    fn streams() {
+        let obj = |src: &str| one(src).obj;
+        assert_eq!(obj("fn f() { sink(io::stdin().lock()) }"), Obj::Stream(StreamKind::Stdin));
+        assert_eq!(obj("fn f(s: TcpStream) { sink(BufReader::new(s)) }"), Obj::Stream(StreamKind::Socket));
+        assert_eq!(obj("fn f(s: TcpStream) { sink(s.take(10)) }"), Obj::Bounded);
+        assert_eq!(obj("fn f(r: Request<Body>) { sink(r.into_body()) }"), Obj::Stream(StreamKind::Body));
+        assert_eq!(obj("fn f(l: TcpListener) { for c in l.incoming() { sink(c?) } }"), Obj::Stream(StreamKind::Socket));
+    }
+
+    #[test]
+    fn sanitizers_and_checks() {
+        assert!(one("fn f(x: &str) { sink(html_escape::encode_text(x)) }").taint.is_none());
+        assert!(one("fn f(x: &str) { sink(regex::escape(x)) }").taint.is_none());
+        let v = one("fn f(u: &str) { if !is_allowed(u) { return; } sink(u) }");
+        assert!(v.text_taint().is_none());
+        let v = one("fn f(u: &str) { let url = Url::parse(u)?; if url.host_str() != Some(H) { return; } sink(url.as_str()) }");
+        assert!(v.text_taint().is_none());
+    }
+
+    /// The pass is linear: four times the statements costs about four times as much.
+    #[test]
+    fn linear_in_function_size() {
+        fn body(n: usize) -> String {
+            let mut s = String::from("fn f(a: &str, b: Query<P>) {\n let mut q = String::from(\"SELECT\");\n");
+            for i in 0..n {
+                s.push_str(&format!(
+                    "let v{i} = format!(\"x {{}} {{}}\", a, {i});\nif v{i}.len() > {i} {{ q.push_str(&v{i}); }} else {{ q = b.0.clone(); }}\nmatch {i} {{ 0 => sink(&q), _ => {{ let w = v{i}.trim(); q += w; }} }}\n"
+                ));
+            }
+            s.push('}');
+            s
+        }
+        let time = |n: usize| {
+            let file = syn::parse_file(&body(n)).unwrap();
+            let syn::Item::Fn(item) = &file.items[0] else { unreachable!() };
+            let f = FnLike { attrs: &item.attrs, sig: &item.sig, block: &item.block, kind: crate::fnlike::FnKind::Free };
+            let uses = UseMap::default();
+            let vocab = Vocab::default();
+            (0..3)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    analyze(&f, &vocab, &uses, &mut |_, _| {});
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let small = time(500);
+        let large = time(2000);
+        assert!(
+            large < small * 10,
+            "2000 statements took {large:?}, 500 took {small:?}: not linear"
+        );
     }
 }

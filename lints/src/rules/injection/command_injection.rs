@@ -11,12 +11,13 @@ declare_rule! {
     /// "cmd"|"powershell"|"pwsh"|..)` with a `-c`/`/C`/`-Command` script argument that
     /// derives from a parameter, a web extractor, an environment variable, the command line,
     /// stdin or the network (directly, or interpolated with `format!`/`+`/`push_str`); and
-    /// `Command::new(program)` where the program name itself was built from untrusted input
-    /// or comes from a web extractor, env, args, stdin or the network.
+    /// `Command::new(program)` where the program name comes from a web request, stdin or the
+    /// network.
     ///
-    /// A parameter handed to `sh -c` counts even when passed straight through: whoever
-    /// calls the function gets a shell, and every caller must quote correctly. A parameter
-    /// passed straight to `Command::new` does not (a library choosing which tool to run).
+    /// Any non-literal untrusted script counts for `sh -c`, a parameter or an env var passed
+    /// straight through included: whoever calls the function gets a shell, and every caller
+    /// must quote correctly. A program name from a parameter, env var (`$CC`, `$EDITOR`) or
+    /// the command line does not: choosing the tool to run is what they are for.
     /// Not flagged: running a program directly with `.arg(..)` per argument
     /// (`Command::new("convert").arg(path)`), scripts that are literals or constants.
     ///

@@ -15,11 +15,13 @@ declare_rule! {
     /// `..` (`Component::ParentDir`, `contains("..")`), or reducing the value to
     /// `file_name()`.
     ///
-    /// Untrusted: a value from a web extractor, the request, env, args, stdin or the network
-    /// (also used as the whole path), or a string parameter appended to a base. Not
-    /// flagged: a parameter typed as a path (`&Path`, `PathBuf`, `impl AsRef<Path>`), which
-    /// is the caller's choice of file; a parameter used as the whole path or as the base
-    /// (`dir.join("config.toml")`).
+    /// Untrusted: a value from a web request, stdin or the network (also as the whole path);
+    /// a string parameter, env var or command-line argument appended to a literal base
+    /// directory (`"/srv/files"`, `format!("uploads/{name}")`, a constant). Not flagged: a
+    /// parameter typed as a path (`&Path`, `PathBuf`, `impl AsRef<Path>`), which is the
+    /// caller's choice of file; a parameter, env var or argument used as the whole path (a
+    /// CLI's input file) or as the base (`dir.join("config.toml")`, `$OUT_DIR`), or
+    /// appended to a base that is itself a variable.
     ///
     /// ### Why is this bad?
     /// `base.join("../../etc/passwd")` climbs out of `base`, and `Path::join` with an
@@ -91,8 +93,8 @@ impl Sink for PathTraversal {
             if t.path_safe || t.source.kind == SourceKind::Archive {
                 continue;
             }
-            let appended = t.is_built() && t.appended && !t.source.path_typed;
-            if !(appended || t.source.kind.is_strong()) {
+            let appended = t.is_built() && t.under_literal_base() && !t.source.path_typed;
+            if !(appended || t.source.kind.is_remote()) {
                 continue;
             }
             let mut p = Pending::new(

@@ -10,9 +10,10 @@ declare_rule! {
     /// ### What it does
     /// Flags `Regex::new`/`RegexBuilder::new`/`RegexSet::new` (regex, fancy-regex, the
     /// `bytes` variants) compiling a pattern built from untrusted input with no
-    /// `regex::escape`: a parameter interpolated into a pattern (`format!("^{name}$")`), or
-    /// a value from a web extractor, env, args, stdin or the network used as the pattern.
-    /// A parameter passed straight through is the caller's pattern and is not flagged.
+    /// `regex::escape`: a parameter, env var or argument interpolated into a pattern
+    /// (`format!("^{name}$")`), or a value from a web request, stdin or the network used as
+    /// the pattern. A parameter passed straight through is the caller's pattern and is not
+    /// flagged.
     ///
     /// ### Why is this bad?
     /// Text meant to be matched literally becomes regex syntax: `.` and `*` change what

@@ -13,9 +13,9 @@ declare_rule! {
     /// (`format!`), concatenated (`+`, `push_str`, `write!`) into a string that reaches
     /// `query`, `query_as`, `query_scalar`, `execute`, `prepare`, `sql_query`, `raw_sql`,
     /// `batch_execute`, `query_row`, `simple_query` and the like (method or path call). A
-    /// value from a web extractor, env, args, stdin or the network also counts when passed
-    /// to the sink as the whole query. A parameter passed straight through does not: the
-    /// function then only forwards its caller's query.
+    /// value from a web request, stdin or the network also counts when passed to the sink
+    /// as the whole query. A parameter, env var or command-line argument passed straight
+    /// through does not: the function then runs its caller's (or operator's) own query.
     ///
     /// The flow is followed through `let`s, shadowing, branches and closures within the
     /// function. Not flagged: `$1`/`?` placeholders with `.bind(..)` or driver parameters,
@@ -195,7 +195,7 @@ impl Sink for SqlInjection {
         let fires = if t.is_built() {
             sure || sql_text
         } else {
-            t.source.kind.is_strong() && (sure || sql_text)
+            t.source.kind.is_remote() && (sure || sql_text)
         };
         if !fires {
             return;

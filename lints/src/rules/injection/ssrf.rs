@@ -10,13 +10,15 @@ declare_rule! {
     /// ### What it does
     /// Flags an HTTP request (`reqwest::get`, `ureq::get`, `.get(..)/.post(..)/.put(..)/
     /// .delete(..)/.patch(..)/.head(..)/.request(method, ..)` on a client) whose URL's
-    /// scheme or host comes from untrusted input: a URL from a web extractor, the request,
-    /// env, args, stdin or the network, or a URL built with the untrusted value at its
-    /// start or in its host (`format!("http://{host}/api")`, `format!("{url}/x")`).
+    /// scheme or host comes from a web request, stdin or the network: the whole URL, or a
+    /// URL built with the untrusted value at its start or in its host
+    /// (`format!("http://{host}/api")`, `format!("{url}/x")`).
     ///
     /// Not flagged: a fixed scheme and host with an untrusted path or query
-    /// (`format!("https://api.github.com/users/{name}")`), a parameter passed straight
-    /// through (a client library's `fetch(url)`), numbers (a port from `.parse::<u16>()`).
+    /// (`format!("https://api.github.com/users/{name}")`); URLs from parameters, env vars
+    /// or the command line (a client library's `fetch(url)`, a configured endpoint);
+    /// numbers (a port from `.parse::<u16>()`); URLs whose host the function inspects
+    /// (`url.host_str()`) or passes to a check-named function (`is_allowed(&url)`).
     ///
     /// ### Why is this bad?
     /// The server makes requests on the attacker's behalf, from inside the network:
@@ -116,7 +118,7 @@ impl Sink for Ssrf {
         if t.source.kind == SourceKind::Archive || !t.controls_host() {
             return;
         }
-        if !(t.is_built() || t.source.kind.is_strong()) {
+        if !t.source.kind.is_remote() {
             return;
         }
         out.push(Pending::new(

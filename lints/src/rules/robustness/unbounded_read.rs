@@ -14,10 +14,10 @@ declare_rule! {
     /// stream went through `.take(limit)` or `Limited::new(..)`, or the function compares
     /// the content length against a bound. Also flags allocations sized by untrusted
     /// input: `Vec::with_capacity(n)`, `String::with_capacity(n)`, `vec![x; n]`,
-    /// `reserve(n)`, `resize(n, ..)` where `n` comes from a web extractor, the request,
-    /// env, args, stdin or the network (a length prefix read off a socket) and was not
-    /// compared against a bound or capped with `min`/`clamp`. File reads and sizes from
-    /// parameters are not flagged.
+    /// `reserve(n)`, `resize(n, ..)` where `n` comes from a web request, stdin or the
+    /// network (a length prefix read off a socket) and was not compared against a bound or
+    /// capped with `min`/`clamp`. File reads, and sizes from parameters, env vars or the
+    /// command line, are not flagged.
     ///
     /// ### Why is this bad?
     /// One client sending a multi-gigabyte body, or a 4-byte length prefix of `0xFFFFFFFF`,
@@ -64,7 +64,6 @@ const HINTS: &[&str] = &[
     "read_to_end",
     "read_to_string",
     "to_bytes",
-    "bytes",
     "with_capacity",
     "reserve",
     "reserve_exact",
@@ -116,7 +115,7 @@ fn read_finding(span: proc_macro2::Span, what: &str, k: StreamKind) -> Pending {
 /// An allocation size from untrusted input (numbers included), not bounded.
 fn untrusted_size(v: &Val) -> Option<&taint::Taint> {
     let t = v.taint.as_ref()?;
-    (t.source.kind.is_strong() && t.source.kind != SourceKind::Archive && !t.checked).then_some(t)
+    (t.source.kind.is_remote() && t.source.kind != SourceKind::Archive && !t.checked).then_some(t)
 }
 
 fn size_finding(span: proc_macro2::Span, t: &taint::Taint) -> Pending {
@@ -138,7 +137,7 @@ fn on_event(ev: &Event<'_>, st: &State, out: &mut Vec<Pending>) {
                 ("read_to_end" | "read_to_string", Obj::Stream(k)) if !st.length_checked => {
                     out.push(read_finding(call.method.span(), &name, k));
                 }
-                ("to_bytes" | "bytes", Obj::Stream(StreamKind::Body)) if !st.length_checked => {
+                ("to_bytes", Obj::Stream(StreamKind::Body)) if !st.length_checked => {
                     out.push(read_finding(call.method.span(), &name, StreamKind::Body));
                 }
                 ("reserve" | "reserve_exact" | "resize" | "with_capacity", _) => {
