@@ -443,7 +443,13 @@ pub fn analyze(
     }
     let tail = w.eval_block(f.block);
     if let Some(syn::Stmt::Expr(e, None)) = f.block.stmts.last() {
-        (w.sink)(&Event::Return { expr: e, val: &tail }, &w.state);
+        (w.sink)(
+            &Event::Return {
+                expr: e,
+                val: &tail,
+            },
+            &w.state,
+        );
     }
 }
 
@@ -566,7 +572,11 @@ fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
         "bool" => return Val::default(),
         _ => {}
     }
-    if matches!(ty, syn::Type::FnPtr(_) | syn::Type::ImplTrait(_) | syn::Type::TraitObject(_)) && text.contains("Fn") {
+    if matches!(
+        ty,
+        syn::Type::FnPtr(_) | syn::Type::ImplTrait(_) | syn::Type::TraitObject(_)
+    ) && text.contains("Fn")
+    {
         return Val::default();
     }
     let mut t = mk(SourceKind::Param);
@@ -1386,7 +1396,9 @@ impl Walker<'_, '_> {
         for _ in 0..8 {
             inner = match inner {
                 syn::Expr::Cast(c) => paths::peel(&c.expr),
-                syn::Expr::MethodCall(m) if m.args.is_empty() && is_passthrough_method(&m.method.to_string()) => {
+                syn::Expr::MethodCall(m)
+                    if m.args.is_empty() && is_passthrough_method(&m.method.to_string()) =>
+                {
                     paths::peel(&m.receiver)
                 }
                 _ => break,
@@ -1669,7 +1681,8 @@ impl Walker<'_, '_> {
             None => self.call_result(c, &segs, &args),
         };
         // `Read::read_to_string(&mut reader, &mut buf)`
-        if let (Some(last), Some(reader), Some(buf)) = (segs.last(), args.first(), c.args.iter().nth(1))
+        if let (Some(last), Some(reader), Some(buf)) =
+            (segs.last(), args.first(), c.args.iter().nth(1))
             && segs.len() >= 2
             && is_read_into(last)
         {
@@ -1723,7 +1736,10 @@ impl Walker<'_, '_> {
             return Val::obj(Obj::Response);
         }
         if segs.first().is_some_and(|s| s == "ureq")
-            && matches!(last, "get" | "post" | "put" | "delete" | "patch" | "head" | "request")
+            && matches!(
+                last,
+                "get" | "post" | "put" | "delete" | "patch" | "head" | "request"
+            )
         {
             return Val::obj(Obj::HttpRequest);
         }
@@ -2135,8 +2151,9 @@ fn mentions_content_length(e: &syn::Expr, depth: usize) -> bool {
             .segments
             .last()
             .is_some_and(|s| s.ident == "CONTENT_LENGTH" || s.ident == "content_length"),
-        syn::Expr::Lit(_) => paths::lit_str(e)
-            .is_some_and(|s| s.value().eq_ignore_ascii_case("content-length")),
+        syn::Expr::Lit(_) => {
+            paths::lit_str(e).is_some_and(|s| s.value().eq_ignore_ascii_case("content-length"))
+        }
         syn::Expr::Field(f) => {
             matches!(&f.member, syn::Member::Named(n) if n == "content_length")
                 || mentions_content_length(&f.base, depth + 1)
@@ -2160,7 +2177,12 @@ mod tests {
         let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}"));
         let uses = UseMap::from_items(&file.items);
         let vocab = Vocab::default();
-        let syn::Item::Fn(item) = &file.items.iter().find(|i| matches!(i, syn::Item::Fn(_))).unwrap() else {
+        let syn::Item::Fn(item) = &file
+            .items
+            .iter()
+            .find(|i| matches!(i, syn::Item::Fn(_)))
+            .unwrap()
+        else {
             unreachable!()
         };
         let f = FnLike {
@@ -2192,28 +2214,44 @@ mod tests {
 
     #[test]
     fn parameters_are_sources_self_is_not() {
-        let v = one("impl X { fn f(&self, name: &str) { sink(name) } }\nfn f(name: &str) { sink(name) }");
+        let v = one(
+            "impl X { fn f(&self, name: &str) { sink(name) } }\nfn f(name: &str) { sink(name) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Param));
         assert!(!v.taint.as_ref().unwrap().is_built());
         assert_eq!(v.taint.unwrap().source.name, "name");
-        assert!(one("fn f(&self) { sink(self.name.clone()) }").taint.is_none());
+        assert!(
+            one("fn f(&self) { sink(self.name.clone()) }")
+                .taint
+                .is_none()
+        );
         assert!(one("fn f(flag: bool) { sink(flag) }").taint.is_none());
     }
 
     #[test]
     fn extractor_patterns() {
-        let v = one("async fn h(Query(params): Query<P>) { let n = params.get(\"n\").unwrap(); sink(n) }");
+        let v = one(
+            "async fn h(Query(params): Query<P>) { let n = params.get(\"n\").unwrap(); sink(n) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Extractor));
         assert_eq!(v.taint.unwrap().source.name, "params");
         let v = one("async fn h(Path(id): Path<u32>) { sink(id) }");
         assert!(v.taint.unwrap().numeric);
-        let v = one("async fn h(info: web::Json<Info>) { let name = &info.into_inner().name; sink(name) }");
+        let v = one(
+            "async fn h(info: web::Json<Info>) { let name = &info.into_inner().name; sink(name) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Extractor));
         let v = one("fn h(p: &Path) { sink(p) }");
         assert_eq!(kind(&v), Some(SourceKind::Param));
         assert!(v.taint.unwrap().source.path_typed);
-        assert!(one("async fn h(State(db): State<Db>) { sink(db) }").taint.is_none());
-        let v = one("async fn h(req: HttpRequest) { let id = req.match_info().query(\"id\"); sink(id) }");
+        assert!(
+            one("async fn h(State(db): State<Db>) { sink(db) }")
+                .taint
+                .is_none()
+        );
+        let v = one(
+            "async fn h(req: HttpRequest) { let id = req.match_info().query(\"id\"); sink(id) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Request));
     }
 
@@ -2223,15 +2261,27 @@ mod tests {
         assert_eq!(kind(&v), Some(SourceKind::Env));
         let v = one("fn f() { let a: Vec<String> = env::args().collect(); sink(&a[1]) }");
         assert_eq!(kind(&v), Some(SourceKind::Args));
-        let v = one("fn f() { let mut s = String::new(); io::stdin().read_line(&mut s).unwrap(); sink(s.trim()) }");
+        let v = one(
+            "fn f() { let mut s = String::new(); io::stdin().read_line(&mut s).unwrap(); sink(s.trim()) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Stdin));
-        let v = one("fn f(s: TcpStream) { let mut buf = [0u8; 4]; Read::read_exact(&mut s, &mut buf); sink(buf) }");
+        let v = one(
+            "fn f(s: TcpStream) { let mut buf = [0u8; 4]; Read::read_exact(&mut s, &mut buf); sink(buf) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Network));
-        let v = one("async fn f(c: &reqwest::Client) { let r = c.get(U).send().await?; let t = r.text().await?; sink(t) }");
+        let v = one(
+            "async fn f(c: &reqwest::Client) { let r = c.get(U).send().await?; let t = r.text().await?; sink(t) }",
+        );
         assert_eq!(kind(&v), Some(SourceKind::Network));
         let v = one("fn f(z: &mut ZipArchive<File>) { let e = z.by_index(0)?; sink(e.name()) }");
         assert_eq!(kind(&v), Some(SourceKind::Archive));
-        assert!(one("fn f(z: &mut ZipArchive<File>) { let e = z.by_index(0)?; sink(e.enclosed_name()) }").taint.is_none());
+        assert!(
+            one(
+                "fn f(z: &mut ZipArchive<File>) { let e = z.by_index(0)?; sink(e.enclosed_name()) }"
+            )
+            .taint
+            .is_none()
+        );
     }
 
     #[test]
@@ -2241,27 +2291,67 @@ mod tests {
         assert_eq!(t.step.map(|s| s.kind), Some(StepKind::Interpolated));
         assert_eq!(v.text.as_deref(), Some("SELECT {} FROM t"));
         // inline captures and named arguments
-        assert!(one("fn f(name: &str) { sink(format!(\"a {name} b\")) }").taint.unwrap().is_built());
-        assert!(one("fn f(name: &str) { sink(format!(\"a {n} b\", n = name)) }").taint.unwrap().is_built());
-        assert!(one("fn f(name: &str) { sink(format!(\"a {0} {0}\", name)) }").taint.is_some());
+        assert!(
+            one("fn f(name: &str) { sink(format!(\"a {name} b\")) }")
+                .taint
+                .unwrap()
+                .is_built()
+        );
+        assert!(
+            one("fn f(name: &str) { sink(format!(\"a {n} b\", n = name)) }")
+                .taint
+                .unwrap()
+                .is_built()
+        );
+        assert!(
+            one("fn f(name: &str) { sink(format!(\"a {0} {0}\", name)) }")
+                .taint
+                .is_some()
+        );
         // literal-only formats are clean; a bare `{}` passes through without a step
-        assert!(one("fn f(name: &str) { sink(format!(\"a {} b\", LIMIT)) }").taint.is_none());
-        assert!(!one("fn f(name: &str) { sink(format!(\"{}\", name)) }").taint.unwrap().is_built());
-        assert!(one("fn f(x: &str) { sink(concat!(\"a\", \"b\")) }").taint.is_none());
+        assert!(
+            one("fn f(name: &str) { sink(format!(\"a {} b\", LIMIT)) }")
+                .taint
+                .is_none()
+        );
+        assert!(
+            !one("fn f(name: &str) { sink(format!(\"{}\", name)) }")
+                .taint
+                .unwrap()
+                .is_built()
+        );
+        assert!(
+            one("fn f(x: &str) { sink(concat!(\"a\", \"b\")) }")
+                .taint
+                .is_none()
+        );
         // known text of a variable is substituted
-        let v = one("fn f(id: &str) { let base = \"SELECT * FROM t\"; sink(format!(\"{} WHERE id = {}\", base, id)) }");
+        let v = one(
+            "fn f(id: &str) { let base = \"SELECT * FROM t\"; sink(format!(\"{} WHERE id = {}\", base, id)) }",
+        );
         assert_eq!(v.text.as_deref(), Some("SELECT * FROM t WHERE id = {}"));
     }
 
     #[test]
     fn concatenation_push_and_write() {
         let v = one("fn f(x: &str) { let s = \"a\".to_string() + x; sink(s) }");
-        assert_eq!(v.taint.unwrap().step.map(|s| s.kind), Some(StepKind::Concatenated));
+        assert_eq!(
+            v.taint.unwrap().step.map(|s| s.kind),
+            Some(StepKind::Concatenated)
+        );
         let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); s.push_str(x); sink(&s) }");
-        assert_eq!(v.taint.unwrap().step.map(|s| s.kind), Some(StepKind::Appended));
+        assert_eq!(
+            v.taint.unwrap().step.map(|s| s.kind),
+            Some(StepKind::Appended)
+        );
         let v = one("fn f(x: &str) { let mut s = String::new(); s.push_str(x); sink(&s) }");
-        assert!(!v.taint.unwrap().is_built(), "appending to an empty string is a copy");
-        let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); write!(s, \"b{}\", x).unwrap(); sink(s) }");
+        assert!(
+            !v.taint.unwrap().is_built(),
+            "appending to an empty string is a copy"
+        );
+        let v = one(
+            "fn f(x: &str) { let mut s = String::from(\"a\"); write!(s, \"b{}\", x).unwrap(); sink(s) }",
+        );
         assert!(v.taint.unwrap().is_built());
         let v = one("fn f(x: &str) { let mut s = String::from(\"a\"); s += x; sink(s) }");
         assert!(v.taint.unwrap().is_built());
@@ -2271,8 +2361,16 @@ mod tests {
 
     #[test]
     fn shadowing_reassignment_and_scopes() {
-        assert!(one("fn f(x: &str) { let x = escape(x); sink(x) }").taint.is_none());
-        assert!(one("fn f(x: &str) { let mut y = x.to_string(); y = \"lit\".into(); sink(y) }").taint.is_none());
+        assert!(
+            one("fn f(x: &str) { let x = escape(x); sink(x) }")
+                .taint
+                .is_none()
+        );
+        assert!(
+            one("fn f(x: &str) { let mut y = x.to_string(); y = \"lit\".into(); sink(y) }")
+                .taint
+                .is_none()
+        );
         // a block-scoped shadow does not leak out
         let v = one("fn f(x: &str) { let y = \"lit\"; { let y = x; } sink(y) }");
         assert!(v.taint.is_none());
@@ -2285,17 +2383,28 @@ mod tests {
 
     #[test]
     fn branches_and_loops() {
-        let v = one("fn f(x: &str, c: bool) { let y = if c { x.to_string() } else { String::new() }; sink(y) }");
+        let v = one(
+            "fn f(x: &str, c: bool) { let y = if c { x.to_string() } else { String::new() }; sink(y) }",
+        );
         assert!(v.taint.is_some());
-        let v = one("fn f(x: &str, c: bool) { let mut y = String::new(); if c { y = x.into(); } sink(y) }");
+        let v = one(
+            "fn f(x: &str, c: bool) { let mut y = String::new(); if c { y = x.into(); } sink(y) }",
+        );
         assert!(v.taint.is_some());
-        let v = one("fn f(x: &str, c: bool) { let mut y = x.to_string(); if c { y = \"a\".into(); } else { y = \"b\".into(); } sink(y) }");
+        let v = one(
+            "fn f(x: &str, c: bool) { let mut y = x.to_string(); if c { y = \"a\".into(); } else { y = \"b\".into(); } sink(y) }",
+        );
         assert!(v.taint.is_none(), "cleared on every path");
-        let v = one("fn f(k: Kind) { let t = match k { Kind::A => \"a\", _ => \"b\" }; sink(format!(\"FROM {t}\")) }");
+        let v = one(
+            "fn f(k: Kind) { let t = match k { Kind::A => \"a\", _ => \"b\" }; sink(format!(\"FROM {t}\")) }",
+        );
         assert!(v.taint.is_none());
-        let v = one("fn f(k: Kind, x: &str) { let t = match k { Kind::A => \"a\", _ => x }; sink(t) }");
+        let v =
+            one("fn f(k: Kind, x: &str) { let t = match k { Kind::A => \"a\", _ => x }; sink(t) }");
         assert!(v.taint.is_some());
-        let v = one("fn f(xs: &[String]) { let mut q = String::from(\"IN (\"); for x in xs { q.push_str(x); } sink(q) }");
+        let v = one(
+            "fn f(xs: &[String]) { let mut q = String::from(\"IN (\"); for x in xs { q.push_str(x); } sink(q) }",
+        );
         assert!(v.taint.unwrap().is_built());
         let v = one("fn f(x: Option<String>) { if let Some(v) = x { sink(v) } }");
         assert!(v.taint.is_some());
@@ -2305,7 +2414,9 @@ mod tests {
     fn closures_capture() {
         let v = one("fn f(x: String) { let g = || format!(\"a {x}\"); sink(g()) }");
         assert!(v.taint.unwrap().is_built());
-        let v = one("fn f(xs: Vec<String>) { let ys: Vec<String> = xs.iter().map(|s| format!(\"'{s}'\")).collect(); sink(ys.join(\",\")) }");
+        let v = one(
+            "fn f(xs: Vec<String>) { let ys: Vec<String> = xs.iter().map(|s| format!(\"'{s}'\")).collect(); sink(ys.join(\",\")) }",
+        );
         assert!(v.taint.is_some());
         // a sink inside a closure body sees the captured value
         let v = one("fn f(x: String) { let g = move || sink(x.clone()); g(); }");
@@ -2314,13 +2425,16 @@ mod tests {
 
     #[test]
     fn numbers_are_not_text() {
-        let v = one("fn f(s: &str) { let n = s.parse::<u32>().unwrap(); sink(format!(\"id = {n}\")) }");
+        let v =
+            one("fn f(s: &str) { let n = s.parse::<u32>().unwrap(); sink(format!(\"id = {n}\")) }");
         assert!(v.text_taint().is_none());
         let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); sink(n) }");
         assert!(v.taint.unwrap().numeric);
         let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); sink(n.min(10)) }");
         assert!(v.taint.is_none());
-        let v = one("fn f(s: &str) { let n: usize = s.parse().unwrap(); if n > 10 { return; } sink(n) }");
+        let v = one(
+            "fn f(s: &str) { let n: usize = s.parse().unwrap(); if n > 10 { return; } sink(n) }",
+        );
         assert!(v.taint.unwrap().checked);
         let v = one("fn f(s: &str) { let n = s.len(); sink(n) }");
         assert!(v.taint.is_none());
@@ -2334,7 +2448,9 @@ mod tests {
         assert!(t.under_literal_base());
         let v = one("fn f(dir: &str) { sink(Path::new(dir).join(\"a.txt\")) }");
         assert!(!v.taint.unwrap().is_built());
-        let v = one("fn f(n: &str) { let p = Path::new(\"/srv\").join(Path::new(n).file_name().unwrap()); sink(p) }");
+        let v = one(
+            "fn f(n: &str) { let p = Path::new(\"/srv\").join(Path::new(n).file_name().unwrap()); sink(p) }",
+        );
         assert!(v.taint.unwrap().path_safe);
         let v = one("fn f(n: &str) { let mut p = PathBuf::from(\"/srv\"); p.push(n); sink(&p) }");
         assert!(v.taint.unwrap().under_literal_base());
@@ -2351,30 +2467,58 @@ mod tests {
         let host = |src: &str| one(src).taint.unwrap().controls_host();
         assert!(host("fn f(u: &str) { sink(u) }"));
         assert!(host("fn f(h: &str) { sink(format!(\"http://{h}/api\")) }"));
-        assert!(host("fn f(h: &str) { sink(format!(\"https://{}.example.com\", h)) }"));
+        assert!(host(
+            "fn f(h: &str) { sink(format!(\"https://{}.example.com\", h)) }"
+        ));
         assert!(host("fn f(u: &str) { sink(u.to_string() + \"/x\") }"));
-        assert!(!host("fn f(p: &str) { sink(format!(\"https://api.example.com/users/{p}\")) }"));
-        assert!(!host("fn f(p: &str) { sink(format!(\"http://{}{}\", ADDR, p)) }"));
+        assert!(!host(
+            "fn f(p: &str) { sink(format!(\"https://api.example.com/users/{p}\")) }"
+        ));
+        assert!(!host(
+            "fn f(p: &str) { sink(format!(\"http://{}{}\", ADDR, p)) }"
+        ));
         assert!(!host("fn f(p: &str) { sink(format!(\"{}/{}\", BASE, p)) }"));
     }
 
     #[test]
     fn streams() {
         let obj = |src: &str| one(src).obj;
-        assert_eq!(obj("fn f() { sink(io::stdin().lock()) }"), Obj::Stream(StreamKind::Stdin));
-        assert_eq!(obj("fn f(s: TcpStream) { sink(BufReader::new(s)) }"), Obj::Stream(StreamKind::Socket));
+        assert_eq!(
+            obj("fn f() { sink(io::stdin().lock()) }"),
+            Obj::Stream(StreamKind::Stdin)
+        );
+        assert_eq!(
+            obj("fn f(s: TcpStream) { sink(BufReader::new(s)) }"),
+            Obj::Stream(StreamKind::Socket)
+        );
         assert_eq!(obj("fn f(s: TcpStream) { sink(s.take(10)) }"), Obj::Bounded);
-        assert_eq!(obj("fn f(r: Request<Body>) { sink(r.into_body()) }"), Obj::Stream(StreamKind::Body));
-        assert_eq!(obj("fn f(l: TcpListener) { for c in l.incoming() { sink(c?) } }"), Obj::Stream(StreamKind::Socket));
+        assert_eq!(
+            obj("fn f(r: Request<Body>) { sink(r.into_body()) }"),
+            Obj::Stream(StreamKind::Body)
+        );
+        assert_eq!(
+            obj("fn f(l: TcpListener) { for c in l.incoming() { sink(c?) } }"),
+            Obj::Stream(StreamKind::Socket)
+        );
     }
 
     #[test]
     fn sanitizers_and_checks() {
-        assert!(one("fn f(x: &str) { sink(html_escape::encode_text(x)) }").taint.is_none());
-        assert!(one("fn f(x: &str) { sink(regex::escape(x)) }").taint.is_none());
+        assert!(
+            one("fn f(x: &str) { sink(html_escape::encode_text(x)) }")
+                .taint
+                .is_none()
+        );
+        assert!(
+            one("fn f(x: &str) { sink(regex::escape(x)) }")
+                .taint
+                .is_none()
+        );
         let v = one("fn f(u: &str) { if !is_allowed(u) { return; } sink(u) }");
         assert!(v.text_taint().is_none());
-        let v = one("fn f(u: &str) { let url = Url::parse(u)?; if url.host_str() != Some(H) { return; } sink(url.as_str()) }");
+        let v = one(
+            "fn f(u: &str) { let url = Url::parse(u)?; if url.host_str() != Some(H) { return; } sink(url.as_str()) }",
+        );
         assert!(v.text_taint().is_none());
     }
 
@@ -2382,7 +2526,9 @@ mod tests {
     #[test]
     fn linear_in_function_size() {
         fn body(n: usize) -> String {
-            let mut s = String::from("fn f(a: &str, b: Query<P>) {\n let mut q = String::from(\"SELECT\");\n");
+            let mut s = String::from(
+                "fn f(a: &str, b: Query<P>) {\n let mut q = String::from(\"SELECT\");\n",
+            );
             for i in 0..n {
                 s.push_str(&format!(
                     "let v{i} = format!(\"x {{}} {{}}\", a, {i});\nif v{i}.len() > {i} {{ q.push_str(&v{i}); }} else {{ q = b.0.clone(); }}\nmatch {i} {{ 0 => sink(&q), _ => {{ let w = v{i}.trim(); q += w; }} }}\n"
@@ -2393,8 +2539,15 @@ mod tests {
         }
         let time = |n: usize| {
             let file = syn::parse_file(&body(n)).unwrap();
-            let syn::Item::Fn(item) = &file.items[0] else { unreachable!() };
-            let f = FnLike { attrs: &item.attrs, sig: &item.sig, block: &item.block, kind: crate::fnlike::FnKind::Free };
+            let syn::Item::Fn(item) = &file.items[0] else {
+                unreachable!()
+            };
+            let f = FnLike {
+                attrs: &item.attrs,
+                sig: &item.sig,
+                block: &item.block,
+                kind: crate::fnlike::FnKind::Free,
+            };
             let uses = UseMap::default();
             let vocab = Vocab::default();
             (0..3)

@@ -143,8 +143,21 @@ const SQL_VERBS: &[&str] = &[
     "grant", "revoke", "replace", "merge", "upsert", "attach", "vacuum",
 ];
 const SQL_CLAUSES: &[&str] = &[
-    "from", "into", "set", "table", "where", "values", "index", "database", "view", "join",
-    "schema", "trigger", "returning", "user", "role",
+    "from",
+    "into",
+    "set",
+    "table",
+    "where",
+    "values",
+    "index",
+    "database",
+    "view",
+    "join",
+    "schema",
+    "trigger",
+    "returning",
+    "user",
+    "role",
 ];
 
 /// Programs that run a string argument as a script (command_injection).

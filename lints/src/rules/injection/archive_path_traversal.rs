@@ -100,7 +100,7 @@ impl Sink for ArchivePathTraversal {
             let Some(t) = v.text_taint() else {
                 continue;
             };
-            if t.path_safe || t.source.kind != SourceKind::Archive {
+            if Pending::seen(out, &Self::META, t) || t.path_safe || t.source.kind != SourceKind::Archive {
                 continue;
             }
             out.push(Pending::new(

@@ -118,7 +118,7 @@ impl Sink for CommandInjection {
                 let Some(t) = args.first().and_then(Val::text_taint) else {
                     return;
                 };
-                if t.counts() && t.source.kind != SourceKind::Archive {
+                if t.source.kind.is_remote() && t.source.kind != SourceKind::Archive {
                     out.push(Pending::new(
                         &Self::META,
                         super::sink_span(ev),

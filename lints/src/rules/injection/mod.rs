@@ -13,11 +13,13 @@ rules! {
     ssrf::Ssrf,
 }
 
+use std::rc::Rc;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::analysis::paths;
-use crate::analysis::taint::{self, Event, State, Taint, Val};
+use crate::analysis::taint::{self, Event, Source, State, Taint, Val};
 use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
@@ -31,6 +33,8 @@ pub(crate) struct Pending {
     pub labels: Vec<(Span, String)>,
     pub help: &'static str,
     pub note: Option<&'static str>,
+    /// The source, to report one flow once (`create_dir_all(p)` then `File::create(p)`).
+    pub source: Option<Rc<Source>>,
 }
 
 impl Pending {
@@ -49,7 +53,18 @@ impl Pending {
             labels: taint.labels(),
             help,
             note: None,
+            source: Some(Rc::clone(&taint.source)),
         }
+    }
+
+    /// Whether `out` already holds a finding of `meta` for the same source.
+    pub fn seen(out: &[Pending], meta: &RuleMeta, taint: &Taint) -> bool {
+        out.iter().any(|p| {
+            std::ptr::eq(p.meta, meta)
+                && p.source
+                    .as_ref()
+                    .is_some_and(|s| Rc::ptr_eq(s, &taint.source))
+        })
     }
 }
 

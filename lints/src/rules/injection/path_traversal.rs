@@ -90,7 +90,7 @@ impl Sink for PathTraversal {
             let Some(t) = v.text_taint() else {
                 continue;
             };
-            if t.path_safe || t.source.kind == SourceKind::Archive {
+            if Pending::seen(out, &Self::META, t) || t.path_safe || t.source.kind == SourceKind::Archive {
                 continue;
             }
             let appended = t.is_built() && t.under_literal_base() && !t.source.path_typed;

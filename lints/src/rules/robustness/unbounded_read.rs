@@ -109,6 +109,7 @@ fn read_finding(span: proc_macro2::Span, what: &str, k: StreamKind) -> Pending {
         labels: Vec::new(),
         help: "bound the read with `.take(limit)` (or `http_body_util::Limited`, a body limit) and reject larger input",
         note: None,
+        source: None,
     }
 }
 
@@ -126,6 +127,7 @@ fn size_finding(span: proc_macro2::Span, t: &taint::Taint) -> Pending {
         labels: t.labels(),
         help: "reject sizes above a limit before allocating, or cap the size with `.min(MAX)`",
         note: None,
+        source: Some(std::rc::Rc::clone(&t.source)),
     }
 }
 
