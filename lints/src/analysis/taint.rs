@@ -1626,7 +1626,7 @@ impl Walker<'_, '_> {
             for a in args {
                 v.taint = merge_taint(v.taint.as_ref(), a.taint.as_ref());
             }
-            v.text = recv.text.clone();
+            v.text.clone_from(&recv.text);
             return v;
         }
         // any other method on a request object yields request data
@@ -2525,14 +2525,16 @@ mod tests {
     /// The pass is linear: four times the statements costs about four times as much.
     #[test]
     fn linear_in_function_size() {
+        use std::fmt::Write;
         fn body(n: usize) -> String {
             let mut s = String::from(
                 "fn f(a: &str, b: Query<P>) {\n let mut q = String::from(\"SELECT\");\n",
             );
             for i in 0..n {
-                s.push_str(&format!(
+                let _ = write!(
+                    s,
                     "let v{i} = format!(\"x {{}} {{}}\", a, {i});\nif v{i}.len() > {i} {{ q.push_str(&v{i}); }} else {{ q = b.0.clone(); }}\nmatch {i} {{ 0 => sink(&q), _ => {{ let w = v{i}.trim(); q += w; }} }}\n"
-                ));
+                );
             }
             s.push('}');
             s

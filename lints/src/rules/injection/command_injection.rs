@@ -143,7 +143,7 @@ impl Sink for CommandInjection {
                     .text
                     .as_deref()
                     .is_some_and(|t| t.split_whitespace().any(is_script_flag));
-                if !has_flag && !(name == "args" && flag_here) {
+                if !(has_flag || (name == "args" && flag_here)) {
                     return;
                 }
                 let Some(t) = a.text_taint() else {
