@@ -103,6 +103,13 @@ const SANITIZERS: &[&str] = &[
     "escape_sql_ident",
     "quote_identifier",
     "clean",
+    // taint-lite: shell quoting, HTML attribute encoders, URL percent-encoding
+    "try_quote",
+    "encode_minimal",
+    "encode_quoted_attribute",
+    "encode_unquoted_attribute",
+    "utf8_percent_encode",
+    "percent_encode",
 ];
 
 /// Words naming key material and one-time values that must come from a CSPRNG and must
