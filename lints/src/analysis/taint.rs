@@ -438,7 +438,7 @@ pub fn analyze(
         depth: 0,
     };
     for p in f.params() {
-        let val = param_val(p, &f.sig.generics, uses);
+        let val = param_val(p, &f.sig.generics, uses, f.is_async());
         w.bind(&p.pat, &val);
     }
     let tail = w.eval_block(f.block);
@@ -506,20 +506,17 @@ const EXTRACTORS: &[&str] = &[
 ];
 
 /// Request objects: every method on them yields request data.
-const REQUEST_TYPES: &[&str] = &[
-    "HttpRequest",
-    "Request",
-    "ServiceRequest",
-    "HeaderMap",
-    "Uri",
-    "Parts",
-];
+const REQUEST_TYPES: &[&str] = &["HttpRequest", "Request", "ServiceRequest"];
+
+/// Request parts, as handler parameters (in `async fn`s only: elsewhere these are as often
+/// the parts of a request being built).
+const REQUEST_PART_TYPES: &[&str] = &["HeaderMap", "Uri", "Parts"];
 
 /// Request body streams.
 const BODY_TYPES: &[&str] = &["Body", "Incoming", "BodyStream", "BoxBody"];
 
 /// The value of a parameter, by its type.
-fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
+fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap, is_async: bool) -> Val {
     let name = first_ident(&p.pat).unwrap_or_else(|| "_".to_string());
     let span = p.pat.span();
     let ty = peel_type(&p.ty);
@@ -550,7 +547,9 @@ fn param_val(p: &syn::PatType, generics: &syn::Generics, uses: &UseMap) -> Val {
             ..Val::default()
         };
     }
-    if REQUEST_TYPES.contains(&last.as_str()) {
+    if REQUEST_TYPES.contains(&last.as_str())
+        || (is_async && REQUEST_PART_TYPES.contains(&last.as_str()))
+    {
         let obj = if last == "Request" {
             Obj::Stream(StreamKind::Body)
         } else {

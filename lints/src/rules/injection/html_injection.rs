@@ -171,7 +171,7 @@ impl Sink for HtmlInjection {
             }
             Event::Return { expr, val } => {
                 let wrapped = matches!(paths::peel(expr), syn::Expr::Call(_));
-                if !wrapped && st.return_type.starts_with("Html<") {
+                if !wrapped && st.return_type.contains("Html<") {
                     Self::check(val, super::sink_span(ev), out);
                 }
             }
