@@ -459,6 +459,7 @@ pub fn analyze(
 pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
     struct Scan<'f> {
         f: &'f mut dyn FnMut(&str),
+        depth: usize,
     }
     fn tokens(ts: &TokenStream, f: &mut dyn FnMut(&str)) {
         for tt in ts.clone() {
@@ -471,6 +472,14 @@ pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
     }
     impl<'ast> Visit<'ast> for Scan<'_> {
         fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            // as deep as the checker goes, no deeper
+            if self.depth < crate::checker::MAX_EXPR_DEPTH {
+                self.depth += 1;
+                visit::visit_expr(self, e);
+                self.depth -= 1;
+            }
+        }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
             (self.f)(&m.method.to_string());
             visit::visit_expr_method_call(self, m);
@@ -487,7 +496,7 @@ pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
         tokens(&quote::ToTokens::to_token_stream(ty), f);
     }
-    Scan { f }.visit_block(func.block);
+    Scan { f, depth: 0 }.visit_block(func.block);
 }
 
 /// Extractor types whose value is request data (last path segment; `Path` only with
