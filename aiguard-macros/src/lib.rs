@@ -1,14 +1,36 @@
-//! `#[ai_generated]`: marks an item as written by an AI assistant.
+//! `#[ai_generated]`: marks an item as written by an AI assistant and holds it to aiguard's
+//! stricter rules at build time.
 //!
-//! For now the attribute passes the item through unchanged; the build-time checks come with
-//! the macro issue. The engine API it will call, `aiguard_lints::check_item`, exists and is
-//! tested in `tests/engine.rs`.
+//! The attribute runs aiguard's engine on the item with the config found from the package
+//! upward (`aiguard.toml`, `[workspace.metadata.aiguard]`, `[package.metadata.aiguard]`):
+//! `deny` findings become compile errors and `warn` findings compiler warnings, both at the
+//! offending tokens and named `aiguard::<rule>`. The item itself is emitted unchanged, with
+//! stricter rustc and clippy lint levels and a doc line saying it is AI-generated.
+//!
+//! - `AIGUARD_BUILD=warn` turns the errors into warnings, `AIGUARD_BUILD=off` silences the
+//!   macro.
+//! - A crate compiled as someone's dependency (from the registry, a git checkout, a vendored
+//!   directory, or a path outside the workspace being built) gets its items back untouched.
+//! - The macro parses and walks each marked item; for faster builds compile it optimized:
+//!   `[profile.dev.build-override] opt-level = 3`.
+
+mod args;
+mod config;
+mod emit;
+mod expand;
+mod lint_attrs;
+mod shape;
 
 use proc_macro::TokenStream;
 
 /// Marks an item as AI-generated. Arguments (all optional): `model = ".."`,
 /// `reviewed = ".."`, `digest = ".."`, `allow(rule = "reason", ..)`.
+///
+/// ```ignore
+/// #[ai_generated(model = "gpt-4o", allow(unwrap_used = "the regex is a literal"))]
+/// fn parse(line: &str) -> Option<u32> { .. }
+/// ```
 #[proc_macro_attribute]
-pub fn ai_generated(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn ai_generated(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args.into(), item.into()).into()
 }

@@ -430,7 +430,11 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
                 if is_async {
                     self.cx.async_stack.push(true);
                 }
+                // A closure's body runs when it is called, at run time, even when the
+                // closure is written in a `static` initializer (`LazyLock::new(|| ..)`).
+                let const_depth = std::mem::take(&mut self.cx.const_depth);
                 visit::visit_expr_closure(self, c);
+                self.cx.const_depth = const_depth;
                 if is_async {
                     self.cx.async_stack.pop();
                 }

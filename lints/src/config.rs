@@ -40,7 +40,15 @@ pub struct Config {
     pub macro_rustc: Option<LintLevels>,
     /// `[macro] clippy = {..}`; `None` keeps DESIGN.md's defaults.
     pub macro_clippy: Option<LintLevels>,
+    /// Boolean rule options (`unwrap_used = { allow_lock = true }`), by (rule, option).
+    pub rule_options: BTreeMap<(&'static str, &'static str), bool>,
 }
+
+/// The boolean options a rule accepts in its `[rules]` table, besides `ai` and `human`.
+/// `allow_lock`: `.lock()`/`.read()`/`.write()` (no arguments) followed by `.unwrap()` or
+/// `.expect(..)` is allowed: a poisoned lock means another thread already panicked.
+pub const RULE_OPTIONS: &[(&str, &str)] =
+    &[("unwrap_used", "allow_lock"), ("expect_used", "allow_lock")];
 
 impl Config {
     /// The level of `rule` in AI code (`ai == true`) or human code; `None` where the rule
@@ -57,6 +65,13 @@ impl Config {
         }
     }
 
+    /// A boolean rule option (see [`RULE_OPTIONS`]); `false` when not set.
+    pub fn option(&self, rule: &str, option: &str) -> bool {
+        self.rule_options
+            .iter()
+            .any(|((r, o), on)| *on && *r == rule && *o == option)
+    }
+
     /// Layers `other` (a package's `[package.metadata.aiguard]`) over `self`.
     pub fn merged_with(&self, other: &Config) -> Config {
         let mut out = self.clone();
@@ -71,6 +86,8 @@ impl Config {
             }
         }
         out.vocab.extend_from(&other.vocab);
+        out.rule_options
+            .extend(other.rule_options.iter().map(|(k, v)| (*k, *v)));
         if other.macro_rustc.is_some() {
             out.macro_rustc.clone_from(&other.macro_rustc);
         }
@@ -282,7 +299,32 @@ fn validate_rule_entry(
                     "ai" => &mut levels.ai,
                     "human" => &mut levels.human,
                     _ => {
-                        errors.push(unknown_key(k, &format!("rules.{name}"), &["ai", "human"]));
+                        let option = RULE_OPTIONS
+                            .iter()
+                            .find(|(r, o)| *r == meta.name && *o == which);
+                        if let Some(&(r, o)) = option {
+                            match v.get_ref() {
+                                DeValue::Boolean(b) => {
+                                    config.rule_options.insert((r, o), *b);
+                                }
+                                other => errors.push(ConfigError::new(
+                                    v.span(),
+                                    format!(
+                                        "`rules.{name}.{which}` must be a boolean, found {}",
+                                        other.type_str()
+                                    ),
+                                )),
+                            }
+                            continue;
+                        }
+                        let mut expected = vec!["ai", "human"];
+                        expected.extend(
+                            RULE_OPTIONS
+                                .iter()
+                                .filter(|(r, _)| *r == meta.name)
+                                .map(|(_, o)| *o),
+                        );
+                        errors.push(unknown_key(k, &format!("rules.{name}"), &expected));
                         continue;
                     }
                 };
@@ -430,4 +472,45 @@ fn unknown_key(
         .join(", ");
     ConfigError::new(key.span(), format!("unknown key `{name}` in {place}"))
         .help(format!("expected one of {list}"))
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn rule_options() {
+        let (c, errors) = parse_config(
+            "[rules]\nunwrap_used = { ai = \"deny\", allow_lock = true }\n",
+            ConfigSection::Root,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let c = c.unwrap_or_default();
+        assert!(c.option("unwrap_used", "allow_lock"));
+        assert!(!c.option("expect_used", "allow_lock"));
+
+        let (_, errors) = parse_config(
+            "[rules]\nunwrap_used = { allow_lock = \"yes\" }\n",
+            ConfigSection::Root,
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("must be a boolean"),
+            "{errors:?}"
+        );
+
+        let (_, errors) = parse_config(
+            "[rules]\nunwrap_used = { allow_locks = true }\n",
+            ConfigSection::Root,
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`allow_lock`"),
+            "{errors:?}"
+        );
+    }
 }

@@ -84,6 +84,16 @@ impl Reporter<'_> {
         self
     }
 
+    /// Lowers the finding's level to at most `max`, for the milder shape of a rule
+    /// (`permissive_cors` without credentials is at most `warn`). Never raises it.
+    pub fn at_most(self, max: Level) -> Self {
+        if let Some(f) = self.finding {
+            f.level = f.level.min(max);
+            return Reporter { finding: Some(f) };
+        }
+        self
+    }
+
     /// Whether the finding was kept (the rule is enabled at this place).
     pub fn is_kept(&self) -> bool {
         self.finding.is_some()

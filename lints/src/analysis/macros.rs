@@ -18,6 +18,9 @@ pub struct FormatArgs {
     pub inline: Vec<String>,
     /// Names of tracing fields / named arguments, parallel to nothing: `user = %v` gives `user`.
     pub field_names: Vec<String>,
+    /// Each field name with the index of its value in `args` (`None` for a field without a
+    /// value): `user = %v` gives `("user", Some(i))` where `args[i]` is `v`.
+    pub fields: Vec<(String, Option<usize>)>,
 }
 
 /// Macros that print, log or format (last path segment).
@@ -153,6 +156,7 @@ pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
             // `field` shorthand with no value, or a lone `%x` field name.
             if let Some(n) = &name {
                 out.field_names.push(n.clone());
+                out.fields.push((n.clone(), None));
             }
             continue;
         }
@@ -171,6 +175,7 @@ pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
             continue;
         }
         if let Some(n) = name {
+            out.fields.push((n.clone(), Some(out.args.len())));
             out.field_names.push(n);
         }
         out.args.push(expr);
@@ -272,6 +277,13 @@ mod tests {
         assert_eq!(fa.template.unwrap().value(), "login {}");
         assert_eq!(fa.args.len(), 3);
         assert_eq!(fa.field_names, ["user.id", "token"]);
+        assert_eq!(
+            fa.fields,
+            [
+                ("user.id".to_string(), Some(0)),
+                ("token".to_string(), Some(1))
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Shared analyses: one copy each, used by every rule that needs them.
 
 pub mod asyncx;
+pub mod credentials;
+pub mod fnbody;
 pub mod guards;
+pub mod locals;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;

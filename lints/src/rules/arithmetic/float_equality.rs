@@ -1,8 +1,8 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::analysis::types;
 use crate::analysis::macros;
+use crate::analysis::types;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule};
@@ -116,8 +116,12 @@ impl Rule for FloatEquality {
         }
         .visit_block(f.block);
         for span in hits {
-            cx.report(&Self::META, span, "exact comparison of floating-point values")
-                .help("compare with a tolerance: `(a - b).abs() < EPSILON` for a suitable epsilon");
+            cx.report(
+                &Self::META,
+                span,
+                "exact comparison of floating-point values",
+            )
+            .help("compare with a tolerance: `(a - b).abs() < EPSILON` for a suitable epsilon");
         }
     }
 }

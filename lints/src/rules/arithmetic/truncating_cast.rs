@@ -1,8 +1,8 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::analysis::types::{self, Num};
 use crate::analysis::macros;
+use crate::analysis::types::{self, Num};
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule};
@@ -51,7 +51,17 @@ fn name(n: Num) -> String {
         // usize/isize and u64/i64 print alike here; say the width.
         return format!("{}64", if n.signed { "i" } else { "u" });
     }
-    format!("{}{}", if n.float { "f" } else if n.signed { "i" } else { "u" }, n.bits)
+    format!(
+        "{}{}",
+        if n.float {
+            "f"
+        } else if n.signed {
+            "i"
+        } else {
+            "u"
+        },
+        n.bits
+    )
 }
 
 /// `x % 10 as u8`, `x & 0xff as u8`, `x >> 56 as u8`: the operation already bounds the
@@ -125,7 +135,8 @@ impl Rule for TruncatingCast {
                 let narrower = to.bits < from.bits;
                 let sign_loss = from.signed && !to.signed;
                 if narrower || sign_loss {
-                    self.hits.push((c.span(), name(from), types::type_text(&c.ty), narrower));
+                    self.hits
+                        .push((c.span(), name(from), types::type_text(&c.ty), narrower));
                 }
             }
             fn visit_item(&mut self, _: &'a syn::Item) {}
@@ -145,7 +156,11 @@ impl Rule for TruncatingCast {
         }
         .visit_block(f.block);
         for (span, from, to, narrower) in hits {
-            let what = if narrower { "truncates" } else { "loses the sign of" };
+            let what = if narrower {
+                "truncates"
+            } else {
+                "loses the sign of"
+            };
             cx.report(&Self::META, span, format!("`as {to}` silently {what} a value of type `{from}`"))
                 .help(format!("use `{to}::try_from(..)` and handle the error, or prove the range with a check first"));
         }

@@ -66,11 +66,15 @@ fn is_const_like(e: &syn::Expr) -> bool {
         syn::Expr::Macro(_) => true,
         syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let n = s.ident.to_string();
-            n.len() > 1 && n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            n.len() > 1
+                && n.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         }),
-        syn::Expr::Call(c) => matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
-            matches!(s.ident.to_string().as_str(), "size_of" | "align_of" | "size_of_val")
-        })),
+        syn::Expr::Call(c) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                matches!(s.ident.to_string().as_str(), "size_of" | "align_of" | "size_of_val")
+            }))
+        }
         syn::Expr::Binary(b) => is_const_like(&b.left) && is_const_like(&b.right),
         _ => false,
     }
@@ -84,7 +88,9 @@ fn is_float(e: &syn::Expr) -> bool {
         }) => true,
         syn::Expr::Paren(p) => is_float(&p.expr),
         syn::Expr::Binary(b) => is_float(&b.left) || is_float(&b.right),
-        syn::Expr::Cast(c) => matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32")),
+        syn::Expr::Cast(c) => {
+            matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32"))
+        }
         _ => false,
     }
 }
@@ -202,7 +208,9 @@ impl Rule for UncheckedArithmetic {
             }
             syn::Expr::Index(i) => {
                 let parts: Vec<&syn::Expr> = match &*i.index {
-                    syn::Expr::Range(r) => r.start.iter().chain(r.end.iter()).map(|b| &**b).collect(),
+                    syn::Expr::Range(r) => {
+                        r.start.iter().chain(r.end.iter()).map(|b| &**b).collect()
+                    }
                     other => vec![other],
                 };
                 for p in parts {

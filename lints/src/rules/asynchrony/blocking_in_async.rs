@@ -114,8 +114,12 @@ impl Rule for BlockingInAsync {
                     return;
                 };
                 if let Some(what) = blocking_path(&segs) {
-                    cx.report(&Self::META, call.func.span(), format!("`{what}` blocks the async runtime's thread"))
-                        .help(HELP);
+                    cx.report(
+                        &Self::META,
+                        call.func.span(),
+                        format!("`{what}` blocks the async runtime's thread"),
+                    )
+                    .help(HELP);
                 }
             }
             syn::Expr::MethodCall(m) => {
@@ -126,14 +130,23 @@ impl Rule for BlockingInAsync {
                     && paths::ends_with(&segs, &["stdin"])
                     && (is_std(&segs) || segs.len() <= 2)
                 {
-                    cx.report(&Self::META, m.method.span(), "reading stdin blocks the async runtime's thread")
-                        .help(HELP);
-                }
-                if (method == "output" || method == "status") && m.args.is_empty() && chain_starts_at_std_command(&m.receiver, cx) {
                     cx.report(
                         &Self::META,
                         m.method.span(),
-                        format!("`std::process::Command::{method}` blocks the async runtime's thread"),
+                        "reading stdin blocks the async runtime's thread",
+                    )
+                    .help(HELP);
+                }
+                if (method == "output" || method == "status")
+                    && m.args.is_empty()
+                    && chain_starts_at_std_command(&m.receiver, cx)
+                {
+                    cx.report(
+                        &Self::META,
+                        m.method.span(),
+                        format!(
+                            "`std::process::Command::{method}` blocks the async runtime's thread"
+                        ),
                     )
                     .help(HELP);
                 }
@@ -172,9 +185,15 @@ fn check_bindings(cx: &mut Cx<'_>, block: &syn::Block) {
             };
             let method = m.method.to_string();
             if method == "recv" && m.args.is_empty() && receivers.contains(&name) {
-                hits.push((m.method.span(), "`std::sync::mpsc::Receiver::recv` blocks the async runtime's thread".into()));
+                hits.push((
+                    m.method.span(),
+                    "`std::sync::mpsc::Receiver::recv` blocks the async runtime's thread".into(),
+                ));
             }
-            if (method == "output" || method == "status") && m.args.is_empty() && commands.contains(&name) {
+            if (method == "output" || method == "status")
+                && m.args.is_empty()
+                && commands.contains(&name)
+            {
                 hits.push((
                     m.method.span(),
                     format!("`std::process::Command::{method}` blocks the async runtime's thread"),
@@ -187,7 +206,12 @@ fn check_bindings(cx: &mut Cx<'_>, block: &syn::Block) {
     }
 }
 
-fn collect_bindings(stmt: &syn::Stmt, cx: &Cx<'_>, receivers: &mut Vec<String>, commands: &mut Vec<String>) {
+fn collect_bindings(
+    stmt: &syn::Stmt,
+    cx: &Cx<'_>,
+    receivers: &mut Vec<String>,
+    commands: &mut Vec<String>,
+) {
     let syn::Stmt::Local(local) = stmt else {
         return;
     };
@@ -197,7 +221,8 @@ fn collect_bindings(stmt: &syn::Stmt, cx: &Cx<'_>, receivers: &mut Vec<String>, 
     let Some((segs, _)) = paths::call(paths::peel(&init.expr), &cx.uses) else {
         return;
     };
-    let is_channel = (paths::ends_with(&segs, &["mpsc", "channel"]) || paths::ends_with(&segs, &["mpsc", "sync_channel"]))
+    let is_channel = (paths::ends_with(&segs, &["mpsc", "channel"])
+        || paths::ends_with(&segs, &["mpsc", "sync_channel"]))
         && (is_std(&segs) || segs.len() == 2);
     if is_channel
         && let syn::Pat::Tuple(t) = &local.pat
@@ -205,7 +230,8 @@ fn collect_bindings(stmt: &syn::Stmt, cx: &Cx<'_>, receivers: &mut Vec<String>, 
     {
         receivers.push(rx.ident.to_string());
     }
-    if paths::ends_with(&segs, &["Command", "new"]) && (is_std(&segs) || segs.len() == 2)
+    if paths::ends_with(&segs, &["Command", "new"])
+        && (is_std(&segs) || segs.len() == 2)
         && let syn::Pat::Ident(p) = &local.pat
     {
         commands.push(p.ident.to_string());

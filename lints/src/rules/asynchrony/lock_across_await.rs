@@ -110,8 +110,10 @@ fn sync_lock_call(init: &syn::Expr) -> Option<Span> {
         match e {
             syn::Expr::Try(t) => e = &t.expr,
             syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "unwrap_or_else")
-                    && matches!(&*m.receiver, syn::Expr::MethodCall(inner) if is_lock_method(inner)) =>
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else"
+                ) && matches!(&*m.receiver, syn::Expr::MethodCall(inner) if is_lock_method(inner)) =>
             {
                 e = &m.receiver;
             }
@@ -122,8 +124,10 @@ fn sync_lock_call(init: &syn::Expr) -> Option<Span> {
 }
 
 fn is_lock_method(m: &syn::ExprMethodCall) -> bool {
-    matches!(m.method.to_string().as_str(), "lock" | "read" | "write" | "try_lock")
-        && m.args.is_empty()
+    matches!(
+        m.method.to_string().as_str(),
+        "lock" | "read" | "write" | "try_lock"
+    ) && m.args.is_empty()
 }
 
 fn scan_block(block: &syn::Block, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {

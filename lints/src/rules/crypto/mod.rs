@@ -1,3 +1,10 @@
 //! The `crypto` family.
 
-rules! {}
+rules! {
+    weak_hash::WeakHash,
+    password_fast_hash::PasswordFastHash,
+    insecure_random::InsecureRandom,
+    static_nonce::StaticNonce,
+    ecb_mode::EcbMode,
+    non_constant_time_compare::NonConstantTimeCompare,
+}

@@ -1,3 +1,6 @@
 //! The `filesystem` family.
 
-rules! {}
+rules! {
+    insecure_permissions::InsecurePermissions,
+    insecure_temp_file::InsecureTempFile,
+}

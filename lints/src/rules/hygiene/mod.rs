@@ -1,3 +1,5 @@
 //! The `hygiene` family.
 
-rules! {}
+rules! {
+    lint_suppression::LintSuppression,
+}

@@ -43,13 +43,16 @@ impl Rule for UnreviewedAiCode {
     }
 
     fn check_ai_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>, marker: &AiMarker) {
-        let enclosing_stamp = cx
-            .ai_scope()
-            .is_some_and(|s| s.marker.reviewed.is_some());
+        let enclosing_stamp = cx.ai_scope().is_some_and(|s| s.marker.reviewed.is_some());
         if marker.reviewed.is_some() || enclosing_stamp {
             return;
         }
-        cx.report(&Self::META, item.name_span(), "this AI-generated item has no review stamp")
-            .help("have a human read it, then run `cargo aiguard review --by NAME FILE:LINE`");
+        let command = super::stale_review::review_command(cx);
+        cx.report(
+            &Self::META,
+            item.name_span(),
+            "this AI-generated item has no review stamp",
+        )
+        .help(format!("have a human read it, then stamp it: `{command}`"));
     }
 }

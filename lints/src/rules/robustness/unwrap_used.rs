@@ -1,9 +1,17 @@
+use syn::spanned::Spanned;
+
 use crate::cx::Cx;
 use crate::rule::{NodeKind, Rule};
 
+use super::{is_lock_acquisition, is_ufcs_method};
+
 declare_rule! {
     /// ### What it does
-    /// Flags `.unwrap()` on an `Option` or `Result` outside tests and constants.
+    /// Flags `.unwrap()` (and `.unwrap_err()`) on an `Option` or `Result`, also written
+    /// `Option::unwrap(x)` or `.map(Result::unwrap)`, outside tests and constant evaluation.
+    /// With `unwrap_used = { allow_lock = true }` in `[rules]`, `.lock().unwrap()`,
+    /// `.read().unwrap()` and `.write().unwrap()` on a `Mutex`/`RwLock` are allowed: they
+    /// fail only when another thread already panicked while holding the lock.
     ///
     /// ### Why is this bad?
     /// `.unwrap()` turns every `None` and `Err` into a panic. AI assistants reach for it to
@@ -37,23 +45,43 @@ declare_rule! {
     summary = "`.unwrap()` on an `Option` or `Result`",
 }
 
+const HELP: &str = "propagate the error with `?` or handle the `None`/`Err` case";
+
 impl Rule for UnwrapUsed {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Expr]
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        let syn::Expr::MethodCall(call) = expr else {
-            return;
-        };
-        if call.method != "unwrap" || !call.args.is_empty() || cx.in_const() {
+        if cx.in_const() {
             return;
         }
-        cx.report(
-            &Self::META,
-            call.method.span(),
-            "`.unwrap()` panics if the value is `None` or `Err`",
-        )
-        .help("propagate the error with `?` or handle the `None`/`Err` case");
+        match expr {
+            syn::Expr::MethodCall(call) if call.args.is_empty() => {
+                let message = if call.method == "unwrap" {
+                    if cx.config.option(Self::META.name, "allow_lock")
+                        && is_lock_acquisition(&call.receiver)
+                    {
+                        return;
+                    }
+                    "`.unwrap()` panics if the value is `None` or `Err`"
+                } else if call.method == "unwrap_err" {
+                    "`.unwrap_err()` panics if the value is `Ok`"
+                } else {
+                    return;
+                };
+                cx.report(&Self::META, call.method.span(), message)
+                    .help(HELP);
+            }
+            syn::Expr::Path(_) if is_ufcs_method(expr, &cx.uses, &["unwrap", "unwrap_err"]) => {
+                cx.report(
+                    &Self::META,
+                    expr.span(),
+                    "`unwrap` panics if the value is `None` or `Err`",
+                )
+                .help(HELP);
+            }
+            _ => {}
+        }
     }
 }

@@ -1,3 +1,7 @@
 //! The `secrets` family.
 
-rules! {}
+rules! {
+    hardcoded_secret::HardcodedSecret,
+    secret_fallback::SecretFallback,
+    secret_in_log::SecretInLog,
+}

@@ -3,11 +3,28 @@ use crate::cx::Cx;
 use crate::rule::{NodeKind, Rule};
 
 /// Crates whose use in a build script means a network request.
-const HTTP_CRATES: &[&str] = &["reqwest", "ureq", "curl", "attohttpc", "isahc", "hyper", "minreq"];
+const HTTP_CRATES: &[&str] = &[
+    "reqwest",
+    "ureq",
+    "curl",
+    "attohttpc",
+    "isahc",
+    "hyper",
+    "minreq",
+];
 
 /// Programs that fetch or run fetched code when a build script spawns them.
 const FETCHING_PROGRAMS: &[&str] = &[
-    "curl", "wget", "git", "sh", "bash", "powershell", "pwsh", "cmd", "cmd.exe", "python",
+    "curl",
+    "wget",
+    "git",
+    "sh",
+    "bash",
+    "powershell",
+    "pwsh",
+    "cmd",
+    "cmd.exe",
+    "python",
     "python3",
 ];
 

@@ -66,7 +66,10 @@ impl Rule for SuspiciousDependency {
             ))
             .note(format!("`{}` {how}", name.value));
         if dep.package.is_some() {
-            r = r.label(dep.key.span.clone(), "renamed here, hiding the fetched name");
+            r = r.label(
+                dep.key.span.clone(),
+                "renamed here, hiding the fetched name",
+            );
         }
         let _ = r;
     }

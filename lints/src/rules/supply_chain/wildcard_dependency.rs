@@ -71,7 +71,9 @@ impl Rule for WildcardDependency {
                 path.span.clone(),
                 format!("path dependency `{name}` lies outside the workspace"),
             )
-            .help("move the crate into the workspace or depend on a published or pinned git version");
+            .help(
+                "move the crate into the workspace or depend on a published or pinned git version",
+            );
         }
     }
 }

@@ -1,3 +1,6 @@
 //! The `unsafety` family.
 
-rules! {}
+rules! {
+    unsafe_code::UnsafeCode,
+    unsafe_send_sync::UnsafeSendSync,
+}

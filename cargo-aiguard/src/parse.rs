@@ -1,0 +1,287 @@
+//! Parsing one file safely: syn's parser is recursive, so input nested deeper than a thread
+//! stack can hold would abort the process. The file is lexed first (proc-macro2's lexer does
+//! not recurse), a cheap walk of the tokens bounds how deep the parse can recurse, and only
+//! then does syn parse the tokens, the same way `syn::parse_file` does.
+
+use std::ops::Range;
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+
+/// Upper bound of the nesting measure (see [`too_deep`]). syn needs about 3-4 KB of stack per
+/// unit in release builds; the scan threads have 256 MB, so this leaves a 4x margin.
+pub const MAX_NESTING: usize = 16_000;
+
+/// Why a file could not be parsed.
+pub enum Failure {
+    /// A syn or lexer error: its span and rustc-like message.
+    Syntax(Span, String),
+    /// Nested beyond [`MAX_NESTING`]: the token where the bound was passed.
+    TooDeep(Span),
+}
+
+/// A parsed file, and where its text starts (after a byte-order mark or a shebang line, which
+/// are not tokens: span byte ranges are relative to that offset).
+pub struct Parsed {
+    pub file: syn::File,
+    pub base: usize,
+    /// Byte ranges (relative to `base`) of literals and doc comments that mention `aiguard:`.
+    pub aiguard_literals: Vec<Range<usize>>,
+}
+
+/// `syn::parse_file`, with the nesting guard, and the literal scan for suppression comments.
+pub fn parse(text: &str) -> Result<Parsed, (Failure, usize)> {
+    let (content, base, shebang) = strip(text);
+    let tokens: TokenStream = match content.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span();
+            let at = span.byte_range().start.min(content.len());
+            let msg = lex_error_message(content.get(at..).unwrap_or(""));
+            return Err((Failure::Syntax(span, msg), base));
+        }
+    };
+    if let Some(span) = too_deep(&tokens) {
+        return Err((Failure::TooDeep(span), base));
+    }
+    let mut aiguard_literals = Vec::new();
+    if content.contains("aiguard:") {
+        literal_ranges(&tokens, &mut aiguard_literals);
+    }
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(mut file) => {
+            file.shebang = shebang;
+            Ok(Parsed {
+                file,
+                base,
+                aiguard_literals,
+            })
+        }
+        Err(e) => {
+            let err = e
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid syntax"));
+            Err((Failure::Syntax(err.span(), err.to_string()), base))
+        }
+    }
+}
+
+/// Strips a byte-order mark and a shebang line as `syn::parse_file` does; returns the rest,
+/// its offset in `text` and the shebang.
+fn strip(text: &str) -> (&str, usize, Option<String>) {
+    let mut base = 0;
+    let mut content = text;
+    if let Some(rest) = content.strip_prefix('\u{feff}') {
+        base += '\u{feff}'.len_utf8();
+        content = rest;
+    }
+    if let Some(after) = content.strip_prefix("#!")
+        && !skip_trivia(after).starts_with('[')
+    {
+        // Keep the newline so line numbers stay the same.
+        let end = content.find('\n').unwrap_or(content.len());
+        let shebang = content[..end].to_string();
+        return (&content[end..], base + end, Some(shebang));
+    }
+    (content, base, None)
+}
+
+/// `s` without leading whitespace and comments (`//`, nested `/* */`).
+fn skip_trivia(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_start();
+        if let Some(rest) = t.strip_prefix("//") {
+            s = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else if let Some(mut rest) = t.strip_prefix("/*") {
+            let mut depth = 1;
+            while depth > 0 {
+                let open = rest.find("/*");
+                let Some(close) = rest.find("*/") else {
+                    return "";
+                };
+                match open {
+                    Some(o) if o < close => {
+                        depth += 1;
+                        rest = &rest[o + 2..];
+                    }
+                    _ => {
+                        depth -= 1;
+                        rest = &rest[close + 2..];
+                    }
+                }
+            }
+            s = rest;
+        } else {
+            return t;
+        }
+    }
+}
+
+/// Bounds how deep syn can recurse on `tokens`, without recursing itself. The measure at a
+/// token: for every enclosing group, the tokens before it since the last separator at that
+/// level, plus one, plus the tokens since the last separator at the token's own level.
+/// Separators: `;`, `,` outside `<..>`, and the end of a `{..}` group. Every construct syn
+/// parses recursively (groups, prefix operators, closures, `Box<Box<..>>`, `fn() -> fn()`)
+/// spends at least one unit of this measure per level. Returns the token that passes
+/// [`MAX_NESTING`].
+pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
+    struct Level {
+        iter: proc_macro2::token_stream::IntoIter,
+        base: usize,
+        seg: usize,
+        angle: usize,
+        brace: bool,
+    }
+    let mut stack = vec![Level {
+        iter: tokens.clone().into_iter(),
+        base: 0,
+        seg: 0,
+        angle: 0,
+        brace: false,
+    }];
+    while let Some(top) = stack.last_mut() {
+        let Some(tt) = top.iter.next() else {
+            let done = stack.pop();
+            if let (Some(done), Some(parent)) = (done, stack.last_mut())
+                && done.brace
+            {
+                parent.seg = 0;
+            }
+            continue;
+        };
+        top.seg += 1;
+        let span = tt.span();
+        match tt {
+            TokenTree::Group(g) => {
+                let base = top.base + top.seg;
+                if base > MAX_NESTING {
+                    return Some(g.span_open());
+                }
+                stack.push(Level {
+                    iter: g.stream().into_iter(),
+                    base,
+                    seg: 0,
+                    angle: 0,
+                    brace: g.delimiter() == Delimiter::Brace,
+                });
+                continue;
+            }
+            TokenTree::Punct(p) => match p.as_char() {
+                ';' => {
+                    top.seg = 0;
+                    top.angle = 0;
+                }
+                ',' if top.angle == 0 => top.seg = 0,
+                '<' => top.angle += 1,
+                '>' => top.angle = top.angle.saturating_sub(1),
+                _ => {}
+            },
+            TokenTree::Ident(_) | TokenTree::Literal(_) => {}
+        }
+        if top.base + top.seg > MAX_NESTING {
+            return Some(span);
+        }
+    }
+    None
+}
+
+/// Byte ranges of the literals in `tokens` whose text mentions `aiguard:` (doc comments are
+/// literals too). Iterative, like [`too_deep`].
+fn literal_ranges(tokens: &TokenStream, out: &mut Vec<Range<usize>>) {
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(g)) => stack.push(g.stream().into_iter()),
+            Some(TokenTree::Literal(l)) if l.to_string().contains("aiguard:") => {
+                out.push(l.span().byte_range());
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// A rustc-like message for a lexer error, from the text where it points.
+fn lex_error_message(at: &str) -> String {
+    let is_str = at.starts_with('"')
+        || ["b\"", "r\"", "r#", "br\"", "br#", "c\"", "cr\"", "cr#"]
+            .iter()
+            .any(|p| at.starts_with(p));
+    match at.chars().next() {
+        _ if is_str => "unterminated string literal".to_string(),
+        _ if at.starts_with("/*") => "unterminated block comment".to_string(),
+        Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`"),
+        Some(c @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{c}`"),
+        Some('\'') => "unterminated character literal".to_string(),
+        Some(c) => format!("unknown start of token `{}`", c.escape_debug()),
+        None => "unexpected end of file".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth_ok(src: &str) -> bool {
+        too_deep(&src.parse().expect("lexes")).is_none()
+    }
+
+    #[test]
+    fn nesting_guard() {
+        let n = MAX_NESTING + 10;
+        assert!(!depth_ok(&format!(
+            "fn f() {{ {}1{} }}",
+            "(".repeat(n),
+            ")".repeat(n)
+        )));
+        assert!(!depth_ok(&format!(
+            "type T = {}u8{};",
+            "Box<".repeat(n / 2),
+            ">".repeat(n / 2)
+        )));
+        assert!(!depth_ok(&format!(
+            "type T = {}u8{};",
+            "HashMap<u8, ".repeat(n / 2),
+            ">".repeat(n / 2)
+        )));
+        assert!(!depth_ok(&format!(
+            "fn f() {{ {}1; }}",
+            "|x| ".repeat(n / 3)
+        )));
+        // long but flat: separators reset the measure
+        assert!(depth_ok(&format!(
+            "const A: &[u8] = &[{}];",
+            "1, ".repeat(3 * n)
+        )));
+        assert!(depth_ok(&format!(
+            "fn f() {{ {} }}",
+            "let x = 1; ".repeat(n)
+        )));
+        assert!(depth_ok(&format!(
+            "fn f() {{ match x {{ {} }} }}",
+            "1 => {}\n".repeat(n)
+        )));
+    }
+
+    #[test]
+    fn strips_like_syn() {
+        let (c, base, sb) = strip("\u{feff}#!/usr/bin/env run\nfn main() {}\n");
+        assert_eq!(base, 3 + "#!/usr/bin/env run".len());
+        assert_eq!(c, "\nfn main() {}\n");
+        assert_eq!(sb.as_deref(), Some("#!/usr/bin/env run"));
+        let src = "#![allow(x)]\nfn main() {}\n";
+        assert_eq!(strip(src), (src, 0, None));
+        let (_, _, sb) = strip("#! /* c */ [allow(x)]\n");
+        assert_eq!(sb, None);
+    }
+
+    #[test]
+    fn lex_messages() {
+        assert_eq!(lex_error_message("\"abc"), "unterminated string literal");
+        assert_eq!(lex_error_message("{ x"), "unclosed delimiter `{`");
+        assert_eq!(lex_error_message("]"), "unexpected closing delimiter `]`");
+        assert_eq!(lex_error_message("/* x"), "unterminated block comment");
+    }
+}

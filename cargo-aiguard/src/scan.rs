@@ -1,0 +1,572 @@
+//! The scan: files in parallel (rayon, on threads with large stacks), each read once, parsed
+//! once, checked, and every `proc_macro2::Span` turned into a plain location at once on that
+//! thread; then the thread's span source map is freed before its next file. The `mod`
+//! declarations of each parsed file give the next files to check (cargo mode), level by
+//! level, so no file is parsed twice.
+
+use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aiguard_lints::{Config, FileCtx, Finding, Level};
+use globset::GlobSet;
+use proc_macro2::Span;
+use rayon::prelude::*;
+
+use crate::parse::Failure;
+use crate::report::{Diag, DiagKind, Loc, Severity, floor_char_boundary};
+use crate::workspace::{self, ModDecl, ModDir, Resolved, Workspace};
+
+/// Stack size of the scan threads: deep nesting in generated code must not overflow.
+const STACK_SIZE: usize = 256 << 20;
+
+/// A package's effective config and its `[ai] paths` matcher.
+pub struct PkgConfig {
+    pub config: Config,
+    pub ai_globs: GlobSet,
+}
+
+/// Counts for the summary.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Totals {
+    pub files_checked: usize,
+    pub lines: usize,
+    pub ai_lines: usize,
+    pub ai_items: usize,
+    /// Findings dropped by `// aiguard: allow(..)` comments.
+    pub suppressed: usize,
+}
+
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, o: Totals) {
+        self.files_checked += o.files_checked;
+        self.lines += o.lines;
+        self.ai_lines += o.ai_lines;
+        self.ai_items += o.ai_items;
+        self.suppressed += o.suppressed;
+    }
+}
+
+/// One file to check, with what its includer knows about it.
+#[derive(Clone, Debug)]
+struct Job {
+    path: PathBuf,
+    canonical: PathBuf,
+    pkg: usize,
+    module_path: Vec<String>,
+    dir: ModDir,
+    follow_mods: bool,
+    is_test: bool,
+    /// Canonical paths of the files that (transitively) declared this one, for cycles.
+    ancestors: Arc<Vec<PathBuf>>,
+}
+
+/// What checking one file gave.
+#[derive(Default)]
+struct Outcome {
+    diags: Vec<Diag>,
+    children: Vec<Job>,
+    totals: Totals,
+}
+
+struct Ctx<'a> {
+    ws: &'a Workspace,
+    pkgs: &'a [PkgConfig],
+}
+
+/// Checks every file of `ws`, following `mod` declarations from cargo targets.
+pub fn run(ws: &Workspace, pkgs: &[PkgConfig]) -> Result<(Vec<Diag>, Totals), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("aiguard-scan-{i}"))
+        .build()
+        .map_err(|e| format!("could not start the scan threads: {e}"))?;
+    let cx = Ctx { ws, pkgs };
+    let mut seen = HashSet::new();
+    let mut frontier = Vec::new();
+    for root in &ws.roots {
+        let canonical = std::fs::canonicalize(&root.path).unwrap_or_else(|_| root.path.clone());
+        if !seen.insert(canonical.clone()) {
+            continue;
+        }
+        frontier.push(Job {
+            dir: ModDir::owned(&root.path),
+            path: root.path.clone(),
+            canonical,
+            pkg: root.pkg,
+            module_path: Vec::new(),
+            follow_mods: root.follow_mods,
+            is_test: root.is_test,
+            ancestors: Arc::new(Vec::new()),
+        });
+    }
+    let mut diags = Vec::new();
+    let mut totals = Totals::default();
+    while !frontier.is_empty() {
+        let outcomes: Vec<Outcome> =
+            pool.install(|| frontier.par_iter().map(|job| check_one(&cx, job)).collect());
+        frontier = Vec::new();
+        for o in outcomes {
+            diags.extend(o.diags);
+            totals += o.totals;
+            for child in o.children {
+                if seen.insert(child.canonical.clone()) {
+                    frontier.push(child);
+                }
+            }
+        }
+    }
+    Ok((diags, totals))
+}
+
+fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
+    let shown = cx.ws.display(&job.path);
+    let mut out = Outcome::default();
+    let bytes = match std::fs::read(&job.path) {
+        Ok(b) => b,
+        Err(e) => {
+            out.diags.push(
+                Diag::error(
+                    DiagKind::Input,
+                    format!("could not read `{shown}`: {}", workspace::io_message(&e)),
+                )
+                .in_file(shown),
+            );
+            return out;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            out.diags.push(not_utf8(&shown, &e.into_bytes()));
+            return out;
+        }
+    };
+    let pkg = &cx.pkgs[job.pkg.min(cx.pkgs.len().saturating_sub(1))];
+    let rel_to_root = job.path.strip_prefix(&cx.ws.root).unwrap_or(&job.path);
+    let fcx = FileCtx {
+        module_path: job.module_path.clone(),
+        is_test: job.is_test,
+        ai_file: pkg.ai_globs.is_match(rel_to_root)
+            || aiguard_lints::ai::file_has_ai_comment(&text),
+        is_build_script: job.path.file_name().is_some_and(|n| n == "build.rs"),
+    };
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        analyze(&text, &shown, &fcx, &pkg.config, job.follow_mods)
+    }));
+    // Every span of this file is a plain location now; free the thread's source map.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let analysis = match result {
+        Ok(a) => a,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            out.diags.push(
+                Diag::error(
+                    DiagKind::Internal,
+                    "internal error: aiguard panicked on this file",
+                )
+                .in_file(shown)
+                .note(format!("panic: {what}"))
+                .note("this file was not checked")
+                .help("please report this as a bug with the file that triggers it"),
+            );
+            return out;
+        }
+    };
+    out.diags = analysis.diags;
+    if !analysis.parsed {
+        return out;
+    }
+    out.totals.files_checked = 1;
+    out.totals.lines = text.lines().count();
+    out.totals.ai_items = analysis.ai_items;
+    out.totals.ai_lines = if fcx.ai_file {
+        out.totals.lines
+    } else {
+        union_len(analysis.ai_ranges)
+    };
+    if text.contains("aiguard:") {
+        out.totals.suppressed =
+            apply_suppressions(&text, &shown, &analysis.literal_ranges, &mut out.diags);
+    }
+    for (decl, loc) in analysis.decls {
+        child(cx, job, &decl, &text, &shown, loc, &mut out);
+    }
+    out
+}
+
+/// The diagnostic for a file that is not UTF-8, pointing at the first bad byte; the line is
+/// shown with invalid bytes replaced by `\u{FFFD}`.
+fn not_utf8(shown: &str, bytes: &[u8]) -> Diag {
+    let valid = std::str::from_utf8(bytes)
+        .err()
+        .map_or(bytes.len(), |e| e.valid_up_to());
+    let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+    let mut loc = Loc::at_offset(prefix, valid);
+    let line_begin = prefix.rfind('\n').map_or(0, |p| p + 1);
+    let line_end = bytes[valid..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| valid + p);
+    let rest = String::from_utf8_lossy(&bytes[valid..line_end]);
+    let mut d =
+        Diag::error(DiagKind::Input, format!("`{shown}` is not valid UTF-8")).in_file(shown);
+    if line_end - line_begin <= 4096 {
+        // In the excerpt, the first bad byte is the first `\u{FFFD}`: 3 bytes.
+        loc.range = valid..valid + '\u{FFFD}'.len_utf8();
+        d.excerpt = Some(crate::report::Excerpt {
+            text: format!("{}{rest}", &prefix[line_begin..]),
+            offset: line_begin,
+            line_start: loc.line,
+        });
+        d = d.label("invalid UTF-8 here");
+    }
+    d.primary = Some(loc);
+    d.note("this file was not checked")
+        .help("save the file as UTF-8")
+}
+
+/// What one parse+check produced, with every span already located.
+struct Analysis {
+    parsed: bool,
+    diags: Vec<Diag>,
+    decls: Vec<(ModDecl, Loc)>,
+    ai_items: usize,
+    ai_ranges: Vec<(usize, usize)>,
+    /// Byte ranges of literals (and doc comments) that mention `aiguard:`: a suppression
+    /// comment found inside one is not a comment.
+    literal_ranges: Vec<std::ops::Range<usize>>,
+}
+
+fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods: bool) -> Analysis {
+    let mut a = Analysis {
+        parsed: false,
+        diags: Vec::new(),
+        decls: Vec::new(),
+        ai_items: 0,
+        ai_ranges: Vec::new(),
+        literal_ranges: Vec::new(),
+    };
+    let parsed = match crate::parse::parse(text) {
+        Ok(p) => p,
+        Err((failure, base)) => {
+            let (loc, message, help) = match failure {
+                Failure::Syntax(span, message) => (locate(span, text, base), message, None),
+                Failure::TooDeep(span) => (
+                    locate(span, text, base),
+                    "file nested too deeply to parse".to_string(),
+                    Some(format!(
+                        "aiguard parses files nested up to about {} levels; split this code",
+                        crate::parse::MAX_NESTING
+                    )),
+                ),
+            };
+            let mut d = Diag::error(DiagKind::Input, message)
+                .at(shown, text, loc)
+                .note("this file was not checked");
+            if let Some(h) = help {
+                d = d.help(h);
+            }
+            a.diags.push(d);
+            return a;
+        }
+    };
+    let base = parsed.base;
+    let file = parsed.file;
+    a.literal_ranges = parsed
+        .aiguard_literals
+        .into_iter()
+        .map(|r| r.start + base..r.end + base)
+        .collect();
+    a.parsed = true;
+    let report = aiguard_lints::check_file(&file, fcx, config);
+    for f in &report.findings {
+        if let Some(d) = finding_diag(f, text, shown, base) {
+            a.diags.push(d);
+        }
+    }
+    for p in &report.problems {
+        let mut d = Diag::error(DiagKind::Problem, p.message.clone()).at(
+            shown,
+            text,
+            locate(p.span, text, base),
+        );
+        if let Some(h) = &p.help {
+            d = d.help(h.clone());
+        }
+        a.diags.push(d);
+    }
+    a.ai_items = report.ai_items.len();
+    a.ai_ranges = report
+        .ai_items
+        .iter()
+        .filter(|i| i.kind != "file")
+        .map(|i| (i.span.start().line, i.span.end().line))
+        .collect();
+    if follow_mods {
+        a.decls = workspace::mod_decls(&file)
+            .into_iter()
+            .map(|d| {
+                let loc = locate(d.span, text, base);
+                (d, loc)
+            })
+            .collect();
+    }
+    a
+}
+
+/// A span of the file being checked as a plain location; `base` is where the parsed text
+/// starts in the file (after a byte-order mark or shebang). Spans the engine made up
+/// (`Span::call_site()`) or that point outside the text land on the file's start.
+fn locate(span: Span, text: &str, base: usize) -> Loc {
+    let range = span.byte_range();
+    let start = span.start();
+    let (s, e) = (range.start + base, range.end + base);
+    if start.line == 0 || e > text.len() || s > e {
+        return Loc::at_offset(text, 0);
+    }
+    Loc {
+        range: floor_char_boundary(text, s)..floor_char_boundary(text, e),
+        line: start.line,
+        col: start.column + 1,
+    }
+}
+
+fn finding_diag(f: &Finding, text: &str, shown: &str, base: usize) -> Option<Diag> {
+    let severity = match f.level {
+        Level::Deny => Severity::Error,
+        Level::Warn => Severity::Warning,
+        Level::Allow => return None,
+    };
+    let mut d = Diag::new(DiagKind::Finding, severity, f.message.clone());
+    d.rule = Some(f.rule.name);
+    d.file = Some(shown.to_string());
+    d.primary = Some(locate(f.span, text, base));
+    d.labels = f
+        .labels
+        .iter()
+        .map(|l| (locate(l.span, text, base), l.text.clone()))
+        .collect();
+    d = d.with_excerpt_from(text);
+    if let Some(ai) = &f.ai {
+        d.in_ai = true;
+        d = d.note(match &ai.model {
+            Some(m) => format!("in AI-generated item `{}` (model: {m})", ai.item),
+            None => format!("in AI-generated item `{}`", ai.item),
+        });
+    }
+    for n in &f.notes {
+        d = d.note(n.clone());
+    }
+    if let Some(h) = &f.help {
+        d = d.help(h.clone());
+    }
+    Some(d.note(format!(
+        "CWE-{}; run `cargo aiguard explain {}`",
+        f.rule.cwe, f.rule.name
+    )))
+}
+
+/// Drops human-code findings covered by a `// aiguard: allow(rule) reason` comment; reports
+/// comments without a reason (they suppress nothing) and unknown rule names. Returns how many
+/// findings were dropped.
+fn apply_suppressions(
+    text: &str,
+    shown: &str,
+    literals: &[std::ops::Range<usize>],
+    diags: &mut Vec<Diag>,
+) -> usize {
+    let mut sups = aiguard_lints::suppress::scan(text);
+    sups.retain(|s| !literals.iter().any(|l| l.contains(&s.span.start)));
+    if sups.is_empty() {
+        return 0;
+    }
+    let before = diags.len();
+    diags.retain(|d| {
+        let (Some(rule), Some(loc)) = (d.rule, &d.primary) else {
+            return true;
+        };
+        d.in_ai
+            || !sups
+                .iter()
+                .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
+    });
+    let dropped = before - diags.len();
+    for s in &sups {
+        let loc = Loc::of_range(text, s.span.clone());
+        if s.reason.is_none() {
+            let rules = s.rules.join(", ");
+            diags.push(
+                Diag::new(
+                    DiagKind::Suppression,
+                    Severity::Warning,
+                    "`aiguard: allow(..)` comment without a reason",
+                )
+                .at(shown, text, loc.clone())
+                .label("this suppresses nothing")
+                .help(format!(
+                    "say why the finding is acceptable after the parentheses: `// aiguard: allow({rules}) <reason>`"
+                )),
+            );
+        }
+        for r in &s.rules {
+            if aiguard_lints::registry::by_name(r).is_none() {
+                let d = Diag::new(
+                    DiagKind::Suppression,
+                    Severity::Warning,
+                    format!("unknown rule `{r}` in `aiguard: allow(..)`"),
+                )
+                .at(shown, text, loc.clone());
+                diags.push(match aiguard_lints::registry::closest(r) {
+                    Some(c) => d.help(format!("a rule with a similar name exists: `{c}`")),
+                    None => d.help("run `cargo aiguard rules` to list the rules"),
+                });
+            }
+        }
+    }
+    dropped
+}
+
+/// Resolves one `mod name;` of `job` into a child job or a diagnostic at the declaration.
+fn child(
+    cx: &Ctx<'_>,
+    job: &Job,
+    decl: &ModDecl,
+    text: &str,
+    shown: &str,
+    loc: Loc,
+    out: &mut Outcome,
+) {
+    let at = |d: Diag| d.at(shown, text, loc.clone());
+    let (path, dir) = match workspace::resolve(&job.dir, decl) {
+        Resolved::File { path, dir } => (path, dir),
+        Resolved::Missing(cands) => {
+            let shown_cands: Vec<String> = cands.iter().map(|c| cx.ws.display(c)).collect();
+            let d = at(Diag::error(
+                DiagKind::Input,
+                format!("file not found for module `{}`", decl.name),
+            ));
+            out.diags.push(match shown_cands.as_slice() {
+                [a, b] => d.help(format!(
+                    "to create the module `{}`, create file `{a}` or `{b}`",
+                    decl.name
+                )),
+                [a] => d.help(format!("`#[path]` names `{a}`, which does not exist")),
+                _ => d,
+            });
+            return;
+        }
+        Resolved::Ambiguous(a, b) => {
+            out.diags.push(
+                at(Diag::error(
+                    DiagKind::Input,
+                    format!(
+                        "file for module `{}` found at both `{}` and `{}`",
+                        decl.name,
+                        cx.ws.display(&a),
+                        cx.ws.display(&b)
+                    ),
+                ))
+                .help("delete or rename one of them to remove the ambiguity"),
+            );
+            return;
+        }
+    };
+    let canonical = match std::fs::canonicalize(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            out.diags.push(
+                at(Diag::error(
+                    DiagKind::Input,
+                    format!(
+                        "could not read `{}`: {}",
+                        cx.ws.display(&path),
+                        workspace::io_message(&e)
+                    ),
+                ))
+                .label(format!("module `{}` is declared here", decl.name)),
+            );
+            return;
+        }
+    };
+    if canonical == job.canonical || job.ancestors.contains(&canonical) {
+        let mut chain: Vec<String> = job
+            .ancestors
+            .iter()
+            .skip_while(|a| **a != canonical)
+            .map(|a| cx.ws.display(a))
+            .collect();
+        chain.push(shown.to_string());
+        chain.push(cx.ws.display(&path));
+        out.diags.push(
+            at(Diag::error(
+                DiagKind::Input,
+                format!("circular modules: {}", chain.join(" -> ")),
+            ))
+            .help("remove one of the `mod` declarations of the cycle"),
+        );
+        return;
+    }
+    let pkg_root = cx
+        .ws
+        .packages
+        .get(job.pkg)
+        .map_or(cx.ws.root.as_path(), |p| p.root.as_path());
+    let mut module_path = job.module_path.clone();
+    module_path.extend(decl.inline.iter().map(|(n, _)| n.clone()));
+    module_path.push(decl.name.clone());
+    let mut ancestors = (*job.ancestors).clone();
+    ancestors.push(job.canonical.clone());
+    out.children.push(Job {
+        is_test: job.is_test
+            || decl.is_test
+            || aiguard_lints::scope::is_test_path(
+                path.strip_prefix(pkg_root).unwrap_or(Path::new("")),
+            ),
+        path,
+        canonical,
+        pkg: job.pkg,
+        module_path,
+        dir,
+        follow_mods: true,
+        ancestors: Arc::new(ancestors),
+    });
+}
+
+/// How many lines the union of inclusive line ranges covers.
+fn union_len(mut ranges: Vec<(usize, usize)>) -> usize {
+    ranges.sort_unstable();
+    let mut total = 0;
+    let mut cur: Option<(usize, usize)> = None;
+    for (s, e) in ranges {
+        match &mut cur {
+            Some((_, ce)) if s <= *ce + 1 => *ce = (*ce).max(e),
+            _ => {
+                if let Some((cs, ce)) = cur {
+                    total += ce - cs + 1;
+                }
+                cur = Some((s, e.max(s)));
+            }
+        }
+    }
+    if let Some((cs, ce)) = cur {
+        total += ce - cs + 1;
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unions() {
+        assert_eq!(union_len(vec![]), 0);
+        assert_eq!(union_len(vec![(3, 5), (1, 2), (4, 9), (20, 20)]), 10);
+    }
+}

@@ -1,0 +1,364 @@
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use crate::analysis::macros;
+use crate::analysis::paths;
+use crate::analysis::vocab::{self, MarkStrength, PlaceholderMark};
+use crate::cx::Cx;
+use crate::fnlike::{FnKind, FnLike, ItemRef};
+use crate::rule::{NodeKind, Rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Flags the marks AI assistants leave where they skipped the hard part:
+    /// - `todo!()` and `unimplemented!()`;
+    /// - string literals, format strings and doc comments that say `TODO`, `FIXME`, `XXX:`,
+    ///   "not implemented", "in a real application", "replace this with"; in AI-generated
+    ///   code also "placeholder", "stub", "dummy", "for simplicity", "simplified version",
+    ///   "replace with", "you would", "mock implementation" (in human code these are
+    ///   ordinary technical words, so only the first group counts there). Code blocks and
+    ///   `inline code` in doc comments are not read;
+    /// - a function whose body is only `Ok(())`, `Default::default()`, `Vec::new()`, a literal
+    ///   or nothing (after log lines) while its doc comment says it does real work
+    ///   ("Validates ...", "Sends ...", "Encrypts ..."). Trait default methods, `#[cfg]`
+    ///   variants, check-named functions (see `vacuous_check`) and docs that admit the body
+    ///   is trivial ("does nothing", "no-op", "always succeeds") are left alone.
+    ///
+    /// ### Why is this bad?
+    /// A placeholder compiles, passes a happy-path demo and ships. A `todo!()` panics the
+    /// first time the path runs; a `send_email` that returns `Ok(())` silently drops every
+    /// email; a "simplified version" of a signature check accepts anything. The text the
+    /// assistant left behind is often the only sign that the work was never done (CWE-1164).
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// /// Sends the password reset email to the user.
+    /// fn send_reset_email(user: &User) -> Result<(), MailError> {
+    ///     Ok(())
+    /// }
+    ///
+    /// fn refund(order: &Order) -> Result<Receipt, PayError> {
+    ///     todo!()
+    /// }
+    /// ```
+    ///
+    /// ### Use instead
+    /// ```rust,ignore
+    /// /// Sends the password reset email to the user.
+    /// fn send_reset_email(mailer: &Mailer, user: &User) -> Result<(), MailError> {
+    ///     mailer.send(&user.email, RESET_SUBJECT, &reset_body(user))
+    /// }
+    ///
+    /// fn refund(order: &Order) -> Result<Receipt, PayError> {
+    ///     Err(PayError::Unsupported("refunds"))
+    /// }
+    /// ```
+    ///
+    /// ### References
+    /// - CWE-1164: Irrelevant Code
+    /// - clippy: `todo`, `unimplemented`
+    pub struct PlaceholderCode;
+    name = "placeholder_code",
+    family = Robustness,
+    ai = Deny,
+    human = Warn,
+    cwe = 1164,
+    summary = "placeholder code: `todo!()`, TODO text, or a stub body under a doc that claims work",
+}
+
+impl Rule for PlaceholderCode {
+    fn interests(&self) -> &'static [NodeKind] {
+        &[
+            NodeKind::File,
+            NodeKind::Item,
+            NodeKind::Fn,
+            NodeKind::Expr,
+            NodeKind::Macro,
+        ]
+    }
+
+    fn check_file(&self, cx: &mut Cx<'_>, file: &syn::File) {
+        check_docs(cx, &file.attrs);
+    }
+
+    fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
+        check_docs(cx, item.attrs());
+        let fields: Vec<&syn::Field> = match item {
+            ItemRef::Item(syn::Item::Struct(s)) => s.fields.iter().collect(),
+            ItemRef::Item(syn::Item::Union(u)) => u.fields.named.iter().collect(),
+            ItemRef::Item(syn::Item::Enum(e)) => {
+                for v in &e.variants {
+                    check_docs(cx, &v.attrs);
+                }
+                e.variants.iter().flat_map(|v| v.fields.iter()).collect()
+            }
+            _ => Vec::new(),
+        };
+        for f in fields {
+            check_docs(cx, &f.attrs);
+        }
+    }
+
+    fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
+        check_stub_body(cx, f);
+    }
+
+    fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = expr
+        {
+            check_text(cx, &s.value(), s.span(), "string literal");
+        }
+    }
+
+    fn check_macro(&self, cx: &mut Cx<'_>, mac: &syn::Macro) {
+        let name = macros::macro_name(mac);
+        if name == "todo" || name == "unimplemented" {
+            cx.report(
+                &PlaceholderCode::META,
+                mac.path.span(),
+                format!("`{name}!()` left in the code"),
+            )
+            .help("implement the missing logic, or return an error the caller can handle");
+            return;
+        }
+        if macros::is_format_macro(&name)
+            && let Some(template) = macros::parse_format_args(mac).template
+        {
+            let text = blank_between(&template.value(), '{', '}');
+            check_text(cx, &text, template.span(), "format string");
+        }
+    }
+}
+
+/// Where a text comes from: an ambiguous word (`placeholder`, `dummy`) that opens a string
+/// literal is a placeholder value (`"dummy response"`); in prose it needs a deferral cue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    StringLiteral,
+    Prose,
+}
+
+/// The first mark of `text` that counts here: strong marks anywhere, weak ones in AI code,
+/// ambiguous ones in AI code next to a deferral cue (or opening a string literal).
+fn first_mark(cx: &Cx<'_>, text: &str, source: Source) -> Option<PlaceholderMark> {
+    vocab::placeholder_marks(text)
+        .into_iter()
+        .find(|m| match m.strength {
+            MarkStrength::Strong => true,
+            MarkStrength::Weak => cx.in_ai(),
+            MarkStrength::Ambiguous => {
+                cx.in_ai()
+                    && ((source == Source::StringLiteral && text[..m.start].trim().is_empty())
+                        || vocab::has_deferral_cue_near(text, m))
+            }
+        })
+}
+
+/// Replaces the text between `open` and `close` (`inline code` in docs, `{args}` in format
+/// strings) with `_`, keeping byte offsets, so that it reads as one opaque word.
+fn blank_between(line: &str, open: char, close: char) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut inside = false;
+    for c in line.chars() {
+        if !inside && c == open {
+            inside = true;
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else if inside && c == close {
+            inside = false;
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else if inside {
+            out.extend(std::iter::repeat_n('_', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn check_text(cx: &mut Cx<'_>, text: &str, span: Span, what: &str) {
+    if !cx.enabled(&PlaceholderCode::META) {
+        return;
+    }
+    let Some(mark) = first_mark(cx, text, Source::StringLiteral) else {
+        return;
+    };
+    cx.report(
+        &PlaceholderCode::META,
+        span,
+        format!("{what} says `{}`: placeholder left in the code", mark.text),
+    )
+    .help("write the real value or logic this text stands in for, then remove the text");
+}
+
+/// The text of a `#[doc = ".."]` attribute (a `///` or `//!` line).
+fn doc_text(attr: &syn::Attribute) -> Option<String> {
+    if !attr.path().is_ident("doc") {
+        return None;
+    }
+    match &attr.meta {
+        syn::Meta::NameValue(nv) => paths::lit_str(&nv.value).map(|s| s.value()),
+        _ => None,
+    }
+}
+
+/// The prose of a doc comment: fenced code blocks dropped, inline code blanked. Returns the
+/// prose and, per doc attribute, the offset where its text starts.
+fn doc_prose(attrs: &[syn::Attribute]) -> (String, Vec<(usize, &syn::Attribute)>) {
+    let mut prose = String::new();
+    let mut starts = Vec::new();
+    let mut in_code = false;
+    for attr in attrs {
+        let Some(text) = doc_text(attr) else {
+            continue;
+        };
+        starts.push((prose.len(), attr));
+        for line in text.lines() {
+            let t = line.trim_start();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                in_code = !in_code;
+                prose.push('\n');
+                continue;
+            }
+            if !in_code {
+                prose.push_str(&blank_between(line, '`', '`'));
+            }
+            prose.push('\n');
+        }
+    }
+    (prose, starts)
+}
+
+/// One finding per doc comment: the first placeholder mark in its prose, at its line.
+fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
+    if !cx.enabled(&PlaceholderCode::META) {
+        return;
+    }
+    let (prose, starts) = doc_prose(attrs);
+    let Some(mark) = first_mark(cx, &prose, Source::Prose) else {
+        return;
+    };
+    let Some(&(_, attr)) = starts.iter().rev().find(|(off, _)| *off <= mark.start) else {
+        return;
+    };
+    cx.report(
+        &PlaceholderCode::META,
+        attr.span(),
+        format!(
+            "doc comment says `{}`: the code it documents may be a placeholder",
+            mark.text
+        ),
+    )
+    .help("implement what the comment says is missing, then update the comment");
+}
+
+/// A print or log line (`println!`, `log::info!`, `tracing::debug!`) as a statement.
+fn is_log_stmt(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Macro(m) => macros::is_log_macro(&macros::macro_name(&m.mac)),
+        syn::Stmt::Expr(syn::Expr::Macro(m), Some(_)) => {
+            macros::is_log_macro(&macros::macro_name(&m.mac))
+        }
+        _ => false,
+    }
+}
+
+/// Statements that do no work: log lines and `let _ = x;`.
+fn is_no_work_stmt(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        _ if is_log_stmt(stmt) => true,
+        syn::Stmt::Local(l) => {
+            matches!(l.pat, syn::Pat::Wild(_))
+                && l.init
+                    .as_ref()
+                    .is_some_and(|i| matches!(paths::peel(&i.expr), syn::Expr::Path(_)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `expr` builds an empty or constant value: `()`, a literal, `None`,
+/// `Default::default()`, `T::default()`, `Vec::new()`, `vec![]`, and `Ok(..)` of any of these.
+fn is_trivial_value(expr: &syn::Expr) -> bool {
+    match paths::peel(expr) {
+        syn::Expr::Tuple(t) => t.elems.is_empty(),
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Path(p) => p.path.is_ident("None"),
+        syn::Expr::Macro(m) => macros::macro_name(&m.mac) == "vec" && m.mac.tokens.is_empty(),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = paths::peel(&c.func) else {
+                return false;
+            };
+            let segs = paths::segments(&p.path);
+            match (segs.as_slice(), c.args.len()) {
+                ([.., last], 1) if last == "Ok" => c.args.first().is_some_and(is_trivial_value),
+                ([.., last], 0) if last == "default" => true,
+                ([.., ty, last], 0) if last == "new" => vocab::is_empty_constructor_type(ty),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `Ok(())` for display: the expression's tokens without spaces (short expressions only).
+fn show(expr: &syn::Expr) -> String {
+    let text = quote::ToTokens::to_token_stream(expr).to_string();
+    if let syn::Expr::Lit(_) = paths::peel(expr) {
+        return if text.len() > 20 {
+            "a literal".to_string()
+        } else {
+            text
+        };
+    }
+    text.replace(' ', "")
+}
+
+fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
+    if !cx.enabled(&PlaceholderCode::META)
+        || matches!(f.kind, FnKind::TraitDefault { .. })
+        || f.attrs.iter().any(|a| a.path().is_ident("cfg"))
+        || cx.vocab().is_check_fn(&f.name())
+    {
+        return;
+    }
+    let (prose, starts) = doc_prose(f.attrs);
+    let Some(verb) = vocab::doc_claims_work(&prose) else {
+        return;
+    };
+    if vocab::doc_admits_trivial(&prose) {
+        return;
+    }
+    let stmts = &f.block.stmts;
+    // `Writes the flag to stdout` over a `println!` does what it says.
+    if vocab::is_output_verb(&verb) && stmts.iter().any(is_log_stmt) {
+        return;
+    }
+    let work: Vec<&syn::Stmt> = stmts.iter().filter(|s| !is_no_work_stmt(s)).collect();
+    let name = f.name();
+    let (span, message) = match work.as_slice() {
+        [] if matches!(f.sig.output, syn::ReturnType::Default) => (
+            f.name_span(),
+            if stmts.is_empty() {
+                format!("`{name}` has an empty body, yet its doc comment says it {verb}")
+            } else {
+                format!("`{name}` only logs, yet its doc comment says it {verb}")
+            },
+        ),
+        [syn::Stmt::Expr(e, None)] if is_trivial_value(e) => (
+            e.span(),
+            format!(
+                "`{name}` only returns `{}`, yet its doc comment says it {verb}",
+                show(e)
+            ),
+        ),
+        _ => return,
+    };
+    let mut r = cx.report(&PlaceholderCode::META, span, message);
+    if let Some(&(_, attr)) = starts.first() {
+        r = r.label(attr.span(), format!("the doc comment says it {verb}"));
+    }
+    r.help("implement the function, or say in its doc comment that it does nothing");
+}
