@@ -9,5 +9,6 @@ pub mod locals;
 pub mod macros;
 pub mod paths;
 pub mod popular_crates;
+pub mod taint;
 pub mod types;
 pub mod vocab;

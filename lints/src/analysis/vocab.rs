@@ -135,6 +135,13 @@ const SANITIZERS: &[&str] = &[
     "escape_sql_ident",
     "quote_identifier",
     "clean",
+    // taint-lite: shell quoting, HTML attribute encoders, URL percent-encoding
+    "try_quote",
+    "encode_minimal",
+    "encode_quoted_attribute",
+    "encode_unquoted_attribute",
+    "utf8_percent_encode",
+    "percent_encode",
 ];
 
 /// Words naming key material and one-time values that must come from a CSPRNG and must
@@ -277,6 +284,52 @@ const VALIDATOR_WORDS: &[&str] = &[
     "whitelist",
     "safe",
 ];
+
+/// SQL statement verbs and clause words: a string with a verb and a clause word (or a
+/// `WHERE`) is a query (sql_injection).
+const SQL_VERBS: &[&str] = &[
+    "select", "insert", "update", "delete", "create", "drop", "alter", "truncate", "pragma",
+    "grant", "revoke", "replace", "merge", "upsert", "attach", "vacuum",
+];
+const SQL_CLAUSES: &[&str] = &[
+    "from",
+    "into",
+    "set",
+    "table",
+    "where",
+    "values",
+    "index",
+    "database",
+    "view",
+    "join",
+    "schema",
+    "trigger",
+    "returning",
+    "user",
+    "role",
+];
+
+/// Programs that run a string argument as a script (command_injection).
+const SHELLS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "csh",
+    "tcsh",
+    "ash",
+    "cmd",
+    "cmd.exe",
+    "powershell",
+    "powershell.exe",
+    "pwsh",
+    "pwsh.exe",
+];
+
+/// Words naming an HTTP client (ssrf): `client`, `http_client`, `agent`.
+const HTTP_CLIENT_WORDS: &[&str] = &["client", "http", "agent", "reqwest", "ureq", "https"];
 
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
@@ -881,6 +934,36 @@ impl Vocab {
             || split_words(name)
                 .iter()
                 .any(|w| REDACTION_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Whether a string (a format template, a built query with `{}` holes) reads as SQL: a
+    /// statement verb with a clause word (`SELECT .. FROM`, `INSERT INTO`, `DROP TABLE`), or
+    /// a `WHERE`.
+    pub fn is_sql_text(&self, text: &str) -> bool {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+        (has(SQL_VERBS) && has(SQL_CLAUSES)) || words.iter().any(|w| w == "where")
+    }
+
+    /// Whether a program (a name or a path: `/bin/sh`, `cmd.exe`) is a shell.
+    pub fn is_shell_program(&self, program: &str) -> bool {
+        let base = program
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(program)
+            .to_lowercase();
+        SHELLS.contains(&base.as_str())
+    }
+
+    /// Whether an identifier names an HTTP client (`client`, `http`, `self.agent`).
+    pub fn is_http_client_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| HTTP_CLIENT_WORDS.contains(&w.as_str()))
     }
 
     /// RULES.md "check-named function": the name is, or starts at a word boundary with, one of

@@ -4,6 +4,7 @@ rules! {
     unwrap_used::UnwrapUsed,
     expect_used::ExpectUsed,
     placeholder_code::PlaceholderCode,
+    unbounded_read::UnboundedRead,
 }
 
 use crate::analysis::paths;
