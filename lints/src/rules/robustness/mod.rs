@@ -4,6 +4,9 @@ rules! {
     unwrap_used::UnwrapUsed,
     expect_used::ExpectUsed,
     placeholder_code::PlaceholderCode,
+    panic_macro::PanicMacro,
+    ignored_result::IgnoredResult,
+    indexing_panic::IndexingPanic,
 }
 
 use crate::analysis::paths;
