@@ -104,8 +104,10 @@ fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>) {
             };
             if n > 0 {
                 out.push(fact(len_of(&m.receiver), Bound::Lit(n as u128)));
-            } else if !matches!(paths::peel(&m.args[0]), syn::Expr::Lit(_) | syn::Expr::Closure(_))
-            {
+            } else if !matches!(
+                paths::peel(&m.args[0]),
+                syn::Expr::Lit(_) | syn::Expr::Closure(_)
+            ) {
                 // `s.ends_with(suffix)`: `s.len() >= suffix.len()`.
                 let arg = len_of(paths::peel(&m.args[0]));
                 out.push(fact(len_of(&m.receiver), Bound::Expr(arg)));
@@ -209,7 +211,8 @@ pub fn holds(facts: &[Fact], subject: &str, min: &Bound) -> bool {
         f.subject == subject
             && match (&f.min, min) {
                 (Bound::Lit(have), Bound::Lit(need)) => have >= need,
-                (Bound::Expr(a) | Bound::Above(a), Bound::Expr(b)) | (Bound::Above(a), Bound::Above(b)) => a == b,
+                (Bound::Expr(a) | Bound::Above(a), Bound::Expr(b))
+                | (Bound::Above(a), Bound::Above(b)) => a == b,
                 _ => false,
             }
     })
@@ -655,7 +658,6 @@ impl<'a> Walker<'_, 'a> {
             _ => visit::visit_expr(self, e),
         }
     }
-
 }
 
 #[cfg(test)]
@@ -689,6 +691,58 @@ mod tests {
             [
                 fact("v.len()".into(), Bound::Lit(1)),
                 fact("w.len()".into(), Bound::Lit(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn strict_bounds() {
+        let f = facts_of(&cond("i < v.len()"), true);
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        assert!(holds(&f, "v.len()", &Bound::Expr("i".into())));
+        let f = facts_of(&cond("end > buf.len()"), false);
+        assert!(holds(&f, "buf.len()", &Bound::Expr("end".into())));
+        assert!(!holds(&f, "buf.len()", &Bound::Above("end".into())));
+    }
+
+    fn pat(s: &str) -> syn::Pat {
+        syn::parse::Parser::parse_str(syn::Pat::parse_single, s).unwrap()
+    }
+
+    #[test]
+    fn loop_facts() {
+        let f = iteration_facts(&pat("i"), &cond("0..v.len()"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("i"), &cond("(0..v.len() - 1).rev()"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i+1".into())));
+        let f = iteration_facts(&pat("i"), &cond("0..=n"));
+        assert!(!holds(&f, "n", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("(i, x)"), &cond("v.iter().enumerate().skip(1)"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("(i, c)"), &cond("s.chars().enumerate()"));
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn walks_loops_closures_and_macros() {
+        let body: syn::Block = syn::parse_str(
+            "{ for i in 0..v.len() { println!(\"{}\", v[i]); } (0..w.len()).map(|j| w[j]); x[k]; }",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        walk_with_facts_and_macros(&body, &|_| false, &mut |e, facts| {
+            if let syn::Expr::Index(ix) = e {
+                let coll = format!("{}.len()", text(&ix.expr));
+                let ok = holds(facts, &coll, &Bound::Above(text(&ix.index)));
+                seen.push((text(e), ok));
+            }
+        });
+        assert_eq!(
+            seen,
+            [
+                ("v[i]".to_owned(), true),
+                ("w[j]".to_owned(), true),
+                ("x[k]".to_owned(), false)
             ]
         );
     }

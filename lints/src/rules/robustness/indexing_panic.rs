@@ -205,8 +205,8 @@ fn is_const_path(e: &syn::Expr) -> bool {
 fn is_constant(e: &syn::Expr) -> bool {
     match paths::peel(e) {
         syn::Expr::Cast(c) => {
-            is_constant(&c.expr) || matches!(paths::peel(&c.expr), syn::Expr::Path(_))
-                && is_enum_variant(&c.expr)
+            is_constant(&c.expr)
+                || matches!(paths::peel(&c.expr), syn::Expr::Path(_)) && is_enum_variant(&c.expr)
         }
         other => int_lit(other).is_some() || is_const_path(other),
     }
@@ -312,13 +312,14 @@ fn search_of(e: &syn::Expr) -> Option<(Position, bool)> {
                     let (mut p, _) = search_of(&m.receiver)?;
                     let default_ok = match m.args.first() {
                         None => true,
-                        Some(a) => {
-                            let a = match paths::peel(a) {
-                                syn::Expr::Closure(c) => &*c.body,
+                        Some(default) => {
+                            let value = match paths::peel(default) {
+                                syn::Expr::Closure(closure) => &*closure.body,
                                 other => other,
                             };
-                            int_lit(a) == Some(0)
-                                || norm_len_text(&guards::text(a)) == format!("{}.len()", p.base)
+                            int_lit(value) == Some(0)
+                                || norm_len_text(&guards::text(value))
+                                    == format!("{}.len()", p.base)
                         }
                     };
                     if !default_ok {
@@ -331,13 +332,13 @@ fn search_of(e: &syn::Expr) -> Option<(Position, bool)> {
                     let arg = paths::peel(&m.args[0]);
                     let pat_len = match arg {
                         syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(s),
+                            lit: syn::Lit::Str(lit),
                             ..
-                        }) => s.value().len(),
+                        }) => lit.value().len(),
                         syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Char(c),
+                            lit: syn::Lit::Char(lit),
                             ..
-                        }) => c.value().len_utf8(),
+                        }) => lit.value().len_utf8(),
                         _ => 0,
                     };
                     // `it.find(|x| ..)` on an iterator returns an item, not a position.
@@ -372,7 +373,12 @@ fn search_of(e: &syn::Expr) -> Option<(Position, bool)> {
                         false,
                     ))
                 }
-                "position" | "rposition" => Some((
+                // `match v.binary_search(&x) { Ok(i) => v[i] .. }`
+                "position"
+                | "rposition"
+                | "binary_search"
+                | "binary_search_by"
+                | "binary_search_by_key" => Some((
                     Position {
                         base: base_text(&m.receiver),
                         pat_len: 0,
@@ -384,14 +390,14 @@ fn search_of(e: &syn::Expr) -> Option<(Position, bool)> {
                 _ => None,
             }
         }
-        syn::Expr::Call(c) => {
+        syn::Expr::Call(call) => {
             // `memchr::memchr(b'\n', buf)`
-            let syn::Expr::Path(p) = &*c.func else {
+            let syn::Expr::Path(path) = &*call.func else {
                 return None;
             };
-            let name = p.path.segments.last()?.ident.to_string();
+            let name = path.path.segments.last()?.ident.to_string();
             if name.starts_with("memchr") || name.starts_with("memrchr") {
-                let hay = c.args.last()?;
+                let hay = call.args.last()?;
                 return Some((
                     Position {
                         base: base_text(hay),
@@ -487,6 +493,8 @@ fn pair_binding(pat: &syn::Pat, bare: bool) -> Option<String> {
 
 struct EnvBuilder<'e, 'a> {
     env: &'e mut Env<'a>,
+    /// Per string, how often its bytes are read (`as_bytes()`/`bytes()` not only measured).
+    bytes_read: HashMap<String, i32>,
     depth: usize,
 }
 
@@ -512,21 +520,23 @@ impl EnvBuilder<'_, '_> {
         }
     }
 
-    fn bind_str(&mut self, pat: &syn::Pat, init: &syn::Expr) {
-        let name = match pat {
-            syn::Pat::Ident(id) => id.ident.to_string(),
-            syn::Pat::Type(t) => {
-                if let syn::Pat::Ident(id) = &*t.pat
-                    && is_str_type(&t.ty)
-                {
-                    self.env.strs.insert(id.ident.to_string());
-                }
-                return;
-            }
+    /// A `let` makes its name a string or, shadowing one (`let s = s.as_bytes()`), not.
+    fn bind_str(&mut self, pat: &syn::Pat, init: Option<&syn::Expr>) {
+        let (name, is_str) = match pat {
+            syn::Pat::Ident(id) => (
+                id.ident.to_string(),
+                init.is_some_and(|i| makes_str(i, &self.env.strs)),
+            ),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(id) => (id.ident.to_string(), is_str_type(&t.ty)),
+                _ => return,
+            },
             _ => return,
         };
-        if makes_str(init, &self.env.strs) {
+        if is_str {
             self.env.strs.insert(name);
+        } else {
+            self.env.strs.remove(&name);
         }
     }
 }
@@ -539,13 +549,20 @@ fn makes_str(e: &syn::Expr, strs: &HashSet<String>) -> bool {
             lit: syn::Lit::Str(_),
             ..
         }) => true,
-        syn::Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| s.ident == "format"),
+        syn::Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "format"),
         syn::Expr::Try(t) => makes_str(&t.expr, strs),
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
             returns_str(&method)
-                || (matches!(method.as_str(), "unwrap" | "expect" | "into_owned" | "to_owned" | "clone")
-                    && makes_str(&m.receiver, strs))
+                || (matches!(
+                    method.as_str(),
+                    "unwrap" | "expect" | "into_owned" | "to_owned" | "clone"
+                ) && makes_str(&m.receiver, strs))
         }
         syn::Expr::Call(c) => match &*c.func {
             syn::Expr::Path(p) => {
@@ -568,9 +585,9 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
     fn visit_item(&mut self, _: &'a syn::Item) {}
 
     fn visit_local(&mut self, l: &'a syn::Local) {
+        self.bind_str(&l.pat, l.init.as_ref().map(|i| &*i.expr));
         if let Some(init) = &l.init {
             self.bind(&l.pat, &init.expr);
-            self.bind_str(&l.pat, &init.expr);
             let name = match &l.pat {
                 syn::Pat::Ident(id) => Some(id.ident.to_string()),
                 syn::Pat::Type(t) => match &*t.pat {
@@ -588,11 +605,6 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
                     .len_aliases
                     .insert(name, norm_len_text(&guards::text(&init.expr)));
             }
-        } else if let syn::Pat::Type(t) = &l.pat
-            && let syn::Pat::Ident(id) = &*t.pat
-            && is_str_type(&t.ty)
-        {
-            self.env.strs.insert(id.ident.to_string());
         }
         visit::visit_local(self, l);
     }
@@ -635,12 +647,17 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
                     self.env.strs.insert(id.ident.to_string());
                 }
             }
-            // `s.as_bytes()[0] == b'+'`: the code reads the bytes it cuts at.
-            syn::Expr::Index(ix) => {
-                if let syn::Expr::MethodCall(m) = paths::peel(&ix.expr)
-                    && m.method == "as_bytes"
+            // `match byte(s, 0) { b'+' => &s[1..] .. }`: a helper that reads its bytes.
+            syn::Expr::Call(c) => {
+                if let syn::Expr::Path(p) = &*c.func
+                    && p.path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident.to_string().contains("byte"))
                 {
-                    self.env.boundary_checked.insert(base_text(&m.receiver));
+                    for a in &c.args {
+                        *self.bytes_read.entry(base_text(a)).or_default() += 1;
+                    }
                 }
             }
             syn::Expr::MethodCall(m) => {
@@ -648,11 +665,19 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
                 if is_boundary_check(&method) {
                     self.env.boundary_checked.insert(base_text(&m.receiver));
                 }
-                if matches!(method.as_str(), "first" | "last" | "get" | "next" | "starts_with" | "ends_with")
+                // `let bytes = s.as_bytes(); if bytes[0] == b'+' { &s[1..] }`: code that
+                // reads the bytes it cuts at (anything but `s.as_bytes().len()`).
+                if method == "as_bytes" || method == "bytes" {
+                    *self.bytes_read.entry(base_text(&m.receiver)).or_default() += 1;
+                }
+                if (method == "len" || method == "count")
                     && let syn::Expr::MethodCall(inner) = paths::peel(&m.receiver)
                     && (inner.method == "as_bytes" || inner.method == "bytes")
                 {
-                    self.env.boundary_checked.insert(base_text(&inner.receiver));
+                    *self
+                        .bytes_read
+                        .entry(base_text(&inner.receiver))
+                        .or_default() -= 1;
                 }
                 let str_arg = m.args.first().is_some_and(|a| {
                     matches!(
@@ -683,7 +708,11 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
                             && let Some(p) = c.inputs.first()
                             && let Some(name) = some_binding(p, true)
                         {
-                            self.env.positions.entry(name).or_default().push(pos.clone());
+                            self.env
+                                .positions
+                                .entry(name)
+                                .or_default()
+                                .push(pos.clone());
                         }
                     }
                 }
@@ -720,9 +749,17 @@ impl<'a> Env<'a> {
         }
         let mut b = EnvBuilder {
             env: &mut env,
+            bytes_read: HashMap::new(),
             depth: 0,
         };
         b.visit_block(f.block);
+        let read: Vec<String> = b
+            .bytes_read
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, _)| s)
+            .collect();
+        env.boundary_checked.extend(read);
         env
     }
 
@@ -731,7 +768,8 @@ impl<'a> Env<'a> {
         match paths::peel(recv) {
             syn::Expr::MethodCall(m) => {
                 returns_str(&m.method.to_string())
-                    || (is_view_method(&m.method.to_string()) && m.method != "as_bytes"
+                    || (is_view_method(&m.method.to_string())
+                        && m.method != "as_bytes"
                         && m.method != "bytes"
                         && self.is_str(&m.receiver))
             }
@@ -894,7 +932,11 @@ impl<'a> Env<'a> {
             return false;
         }
         let e = paths::peel(e);
-        if int_lit(e) == Some(0) || self.is_len_of(e, base) || self.position(e, base).is_some()
+        // `&s[c.len_utf8()..]` after `let c = s.chars().next()?`: one character further.
+        if int_lit(e) == Some(0)
+            || self.is_len_of(e, base)
+            || self.position(e, base).is_some()
+            || matches!(e, syn::Expr::MethodCall(m) if m.method == "len_utf8")
         {
             return true;
         }
@@ -941,7 +983,7 @@ impl<'a> Env<'a> {
             syn::Expr::MethodCall(m) => {
                 matches!(
                     m.method.to_string().as_str(),
-                    "len" | "min" | "max" | "clamp" | "saturating_sub" | "len_utf8"
+                    "len" | "min" | "max" | "clamp" | "saturating_sub"
                 ) || self.is_byte_count(&m.receiver, depth + 1)
             }
             syn::Expr::Call(c) => matches!(&*c.func, syn::Expr::Path(p)
@@ -991,10 +1033,7 @@ impl<'a> Env<'a> {
                 Finding {
                     span: ix.span(),
                     message: format!("{shown} panics when the key is missing"),
-                    help: format!(
-                        "use `.get({})` and handle `None`",
-                        code(&ix.index)
-                    ),
+                    help: format!("use `.get({})` and handle `None`", code(&ix.index)),
                 }
             } else {
                 Finding {
@@ -1015,7 +1054,8 @@ impl<'a> Env<'a> {
         if self.is_str(&ix.expr) && !self.boundary_checked.contains(&base) {
             // A count of bytes (a literal, a length, a parameter) is no character boundary
             // whatever the length checks say; other offsets are checked for range below.
-            let counted = |b: &syn::Expr| !self.at_boundary(b, &base, 0) && self.is_byte_count(b, 0);
+            let counted =
+                |b: &syn::Expr| !self.at_boundary(b, &base, 0) && self.is_byte_count(b, 0);
             let cuts = start.is_some_and(counted)
                 || end.is_some_and(|e| (closed && int_lit(e).is_some()) || counted(e));
             if !cuts {
