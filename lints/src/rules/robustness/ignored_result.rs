@@ -6,6 +6,8 @@ use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule};
 
+use super::code;
+
 declare_rule! {
     /// ### What it does
     /// Flags results thrown away without a look:
@@ -71,12 +73,31 @@ declare_rule! {
 const HELP: &str = "handle the error (`?`, `match`) or, if failure is really acceptable, say \
                     why where it happens: `if let Err(e) = .. { tracing::debug!(..) }`";
 
-/// Methods that send on a channel; `Err` means the receiver is gone.
-fn is_channel_send(method: &str) -> bool {
-    matches!(
-        method,
+/// `tx.send(msg)` (through `.await`): a send on a channel, where `Err` means the receiver is
+/// gone. Returns the receiver as written. An HTTP request's `.send()` takes no message.
+fn channel_send(expr: &syn::Expr) -> Option<(String, String)> {
+    let call = match paths::peel(expr) {
+        syn::Expr::Await(a) => paths::peel(&a.base),
+        other => other,
+    };
+    let syn::Expr::MethodCall(m) = call else {
+        return None;
+    };
+    let method = m.method.to_string();
+    let is_send = matches!(
+        method.as_str(),
         "send" | "try_send" | "unbounded_send" | "send_timeout" | "send_replace"
-    )
+    );
+    if !is_send || m.args.is_empty() {
+        return None;
+    }
+    let recv = code(&m.receiver);
+    let recv = if recv.len() > 30 {
+        "tx".to_owned()
+    } else {
+        recv
+    };
+    Some((recv, method))
 }
 
 /// The call an expression ends in, through `.await` and parentheses: its span and name.
@@ -148,9 +169,9 @@ impl IgnoredResult {
         if vocab::is_discardable_value_fn(&name) {
             return;
         }
-        let help = if is_channel_send(&name) {
+        let help = if let Some((recv, send)) = channel_send(&init.expr) {
             format!(
-                "if the receiver may be gone on purpose, say so: `if ..{name}(..).is_err() {{ /* receiver dropped */ }}`; otherwise handle the error"
+                "handle the error, or if a gone receiver is expected, say so: `if {recv}.{send}(..).is_err() {{ /* receiver dropped: shutting down */ }}`"
             )
         } else {
             HELP.to_owned()

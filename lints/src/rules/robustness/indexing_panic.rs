@@ -7,6 +7,8 @@ use syn::visit::{self, Visit};
 use crate::analysis::guards::{self, Bound, Fact};
 use crate::analysis::locals::Locals;
 use crate::analysis::{macros, paths};
+
+use super::code;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule};
@@ -1113,28 +1115,6 @@ impl<'a> Env<'a> {
             ),
         })
     }
-}
-
-/// An expression as it would be written: `self.items[i + 1]`, `buf[1..n]`.
-fn code(e: &syn::Expr) -> String {
-    let mut s = quote::ToTokens::to_token_stream(e).to_string();
-    for (from, to) in [
-        (" . ", "."),
-        (" .. ", ".."),
-        (" ..= ", "..="),
-        (".. ", ".."),
-        (" ..", ".."),
-        (" (", "("),
-        (" [", "["),
-        (" ::", "::"),
-        (":: ", "::"),
-        (" ,", ","),
-        ("& ", "&"),
-        (" ?", "?"),
-    ] {
-        s = s.replace(from, to);
-    }
-    s
 }
 
 struct Finding {

@@ -35,6 +35,28 @@ pub(crate) fn is_ufcs_method(expr: &syn::Expr, uses: &paths::UseMap, names: &[&s
         && matches!(segs[segs.len() - 2].as_str(), "Option" | "Result")
 }
 
+/// An expression as it would be written: `self.items[i + 1]`, `buf[1..n]`.
+pub(crate) fn code(e: &syn::Expr) -> String {
+    let mut s = quote::ToTokens::to_token_stream(e).to_string();
+    for (from, to) in [
+        (" . ", "."),
+        (" .. ", ".."),
+        (" ..= ", "..="),
+        (".. ", ".."),
+        (" ..", ".."),
+        (" (", "("),
+        (" [", "["),
+        (" ::", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+        (" ?", "?"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use crate::config::{ConfigSection, parse_config};
