@@ -1585,6 +1585,63 @@ pub fn is_test_tolerated_lint(lint: &str) -> bool {
     TEST_TOLERATED_LINTS.contains(&lint)
 }
 
+/// Filesystem and I/O operations whose only result is success or an `io::Error`
+/// (`fs::remove_file`, `file.flush()`, `f.sync_all()`): swallowing that error hides a failed
+/// write, a file left behind, permissions not applied. Used by `ignored_result`.
+const UNIT_IO_FNS: &[&str] = &[
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "create_dir",
+    "create_dir_all",
+    "rename",
+    "write",
+    "write_all",
+    "flush",
+    "sync_all",
+    "sync_data",
+    "set_len",
+    "set_permissions",
+];
+
+/// Calls whose value is not an error to look at, so discarding it is fine: collection
+/// updates returning the old value, a `bool` or the split-off part (`map.insert(k, v)`,
+/// `set.remove(&x)`, `queue.pop_front()`, `buf.split_to(n)`), and ownership moves whose drop
+/// is the point (`Box::from_raw(p)`, `Pin::from(..)`, `mem::take(&mut v)`). Used by
+/// `ignored_result`.
+const DISCARDABLE_VALUE_FNS: &[&str] = &[
+    "insert",
+    "remove",
+    "remove_entry",
+    "swap_remove",
+    "shift_remove",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "pop_first",
+    "pop_last",
+    "take",
+    "replace",
+    "split_off",
+    "split_to",
+    "get_or_insert",
+    "get_or_insert_with",
+    "from_raw",
+    "from",
+];
+
+/// Whether the value of a call to `name` is something to drop, not an error to handle
+/// (`map.insert(..)`, `set.remove(..)`, `Box::from_raw(..)`).
+pub fn is_discardable_value_fn(name: &str) -> bool {
+    DISCARDABLE_VALUE_FNS.contains(&name)
+}
+
+/// Whether `name` is a filesystem/I/O operation whose result only reports failure
+/// (`remove_file`, `write`, `flush`, `sync_all`, `set_permissions`, ..).
+pub fn is_unit_io_fn(name: &str) -> bool {
+    UNIT_IO_FNS.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
