@@ -9,6 +9,10 @@
 //! `cargo_and_clippy` builds a tiny crate that uses the macro with cargo itself: config
 //! discovery and rebuild tracking, `AIGUARD_BUILD`, dependency mode and clippy's lints on
 //! marked items only, which trybuild cannot show.
+//!
+//! `parity_*` build a crate with cargo and run `cargo aiguard` on it: the compiler's
+//! `aiguard::<rule>` diagnostics must be exactly the CLI's findings in AI code, same place,
+//! same level, same message.
 
 #[test]
 fn ui() {
@@ -278,5 +282,308 @@ pub fn first(v: Option<u8>) -> u8 {
             line_of(SHARED, "shared unwrap")
         );
         assert!(run.out.contains(&shared_error), "{}", run.out);
+    }
+
+    // ---- parity between the build-time guard and `cargo aiguard` ----
+
+    use std::collections::BTreeSet;
+    use std::sync::OnceLock;
+
+    /// The `cargo-aiguard` binary (as in cli.rs: another package of the workspace, so it is
+    /// built here, a no-op when fresh, in this test's target directory and profile).
+    fn cli_bin() -> &'static Path {
+        static BIN: OnceLock<PathBuf> = OnceLock::new();
+        BIN.get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test binary has a path");
+            let profile = match exe
+                .parent()
+                .and_then(Path::parent)
+                .and_then(Path::file_name)
+                .and_then(|n| n.to_str())
+            {
+                Some("debug") | None => "dev".to_string(),
+                Some(p) => p.to_string(),
+            };
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--quiet", "-p", "cargo-aiguard", "--bin", "cargo-aiguard"])
+                .args(["--profile", &profile])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("run cargo build");
+            assert!(status.success(), "building cargo-aiguard failed");
+            assert_cmd::cargo::cargo_bin("cargo-aiguard")
+        })
+    }
+
+    /// `cargo aiguard --message-format short --ai-only` in `dir`: its finding lines.
+    fn cli_findings(dir: &Path) -> BTreeSet<String> {
+        let output = Command::new(cli_bin())
+            .current_dir(dir)
+            .args(["aiguard", "--message-format", "short", "--ai-only"])
+            .args(["--color", "never"])
+            .env("CARGO_NET_OFFLINE", "true")
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .expect("run cargo-aiguard");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "cargo aiguard failed\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+            .lines()
+            .filter(|l| short_rule(l).is_some())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The rule of a short-format line `file:line:col: level[rule]: message`.
+    fn short_rule(line: &str) -> Option<&str> {
+        let (_, rest) = line.split_once(": ")?;
+        let rest = rest
+            .strip_prefix("error[")
+            .or_else(|| rest.strip_prefix("warning["))?;
+        rest.split_once(']').map(|(rule, _)| rule)
+    }
+
+    /// The file of a short-format line.
+    fn short_file(line: &str) -> &str {
+        line.split(':').next().unwrap_or_default()
+    }
+
+    /// The macro's diagnostics in cargo's short output, written as the CLI writes them:
+    /// `f:l:c: error: aiguard::rule: msg` and
+    /// `f:l:c: warning: use of deprecated macro `aiguard::rule`: msg` → `f:l:c: level[rule]: msg`.
+    fn macro_findings(out: &str) -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for line in out.lines() {
+            let Some((place, rest)) = line.split_once(": ") else {
+                continue;
+            };
+            let (level, rest) = if let Some(r) = rest.strip_prefix("error: aiguard::") {
+                ("error", r)
+            } else if let Some(r) = rest.strip_prefix("warning: use of deprecated macro `aiguard::") {
+                ("warning", r)
+            } else {
+                continue;
+            };
+            let Some((rule, msg)) = rest.split_once([':', '`']) else {
+                continue;
+            };
+            let msg = msg.trim_start_matches('`').trim_start_matches(':').trim_start();
+            set.insert(format!("{place}: {level}[{rule}]: {msg}"));
+        }
+        set
+    }
+
+    fn assert_same(macro_set: &BTreeSet<String>, cli_set: &BTreeSet<String>, out: &str) {
+        let only_macro: Vec<_> = macro_set.difference(cli_set).collect();
+        let only_cli: Vec<_> = cli_set.difference(macro_set).collect();
+        assert!(
+            only_macro.is_empty() && only_cli.is_empty(),
+            "the build and `cargo aiguard` disagree\nonly from the build: {only_macro:#?}\nonly from the CLI: {only_cli:#?}\n--- build output\n{out}"
+        );
+    }
+
+    /// A copy of `src` in a temp dir, with `aiguard-macros` by absolute path and this
+    /// workspace's Cargo.lock, so that nothing is written into the source tree and nothing
+    /// is fetched or rebuilt.
+    fn copy_crate(src: &Path, dst: &Path) {
+        for entry in walkdir::WalkDir::new(src) {
+            let entry = entry.expect("walk the crate");
+            let rel = entry.path().strip_prefix(src).expect("below the crate");
+            if rel.starts_with("target") || rel == Path::new("Cargo.lock") {
+                continue;
+            }
+            if entry.file_type().is_file() {
+                let text = std::fs::read_to_string(entry.path()).expect("read");
+                write(&dst.join(rel), &text);
+            }
+        }
+        let manifest = dst.join("Cargo.toml");
+        let macros = workspace_root().join("aiguard-macros");
+        let text = std::fs::read_to_string(&manifest).expect("read Cargo.toml");
+        assert!(text.contains("\"../../aiguard-macros\""), "{text}");
+        write(
+            &manifest,
+            &text.replace(
+                "\"../../aiguard-macros\"",
+                &format!("{:?}", macros.display().to_string()),
+            ),
+        );
+        std::fs::copy(workspace_root().join("Cargo.lock"), dst.join("Cargo.lock"))
+            .expect("copy Cargo.lock");
+    }
+
+    /// tests/demo: `cargo build` fails with the macro's errors, and they and its warnings
+    /// are exactly what `cargo aiguard --ai-only` reports, less what only the CLI can see.
+    #[test]
+    fn parity_demo() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let demo = tmp.path().join("demo");
+        copy_crate(&workspace_root().join("tests/demo"), &demo);
+
+        let run = cargo(&demo, &["build"], None);
+        assert!(!run.ok, "the demo must fail to build\n{}", run.out);
+        let built = macro_findings(&run.out);
+
+        let cli = cli_findings(&demo);
+        // Findings the macro cannot produce, by design:
+        // - supply-chain rules check Cargo.toml and build.rs, which no `#[ai_generated]`
+        //   item holds;
+        // - whole files are AI code through `[ai] paths` (here `src/generated/**`) or a
+        //   `// aiguard: ai-generated` comment, which mark no item: the macro never runs there.
+        let whole_file = |file: &str| {
+            let text = std::fs::read_to_string(demo.join(file)).unwrap_or_default();
+            file.starts_with("src/generated/") || aiguard_lints::ai::file_has_ai_comment(&text)
+        };
+        let (cli_only, cli): (BTreeSet<String>, BTreeSet<String>) =
+            cli.into_iter().partition(|l| {
+                let supply_chain = short_rule(l)
+                    .and_then(aiguard_lints::registry::by_name)
+                    .is_some_and(|r| r.meta().family == aiguard_lints::Family::SupplyChain);
+                supply_chain || whole_file(short_file(l))
+            });
+        // The exclusion is exercised: the demo's generated report has an unwrap.
+        assert!(
+            cli_only.iter().any(|l| l.starts_with("src/generated/report.rs:")),
+            "{cli_only:#?}"
+        );
+        assert_same(&built, &cli, &run.out);
+        // Errors and warnings both, several families.
+        let rules: BTreeSet<&str> = built.iter().filter_map(|l| short_rule(l)).collect();
+        for rule in ["hardcoded_secret", "non_constant_time_compare", "unsafe_code", "expect_used"] {
+            assert!(rules.contains(rule), "{rule} missing: {built:#?}");
+        }
+    }
+
+    /// Items the macro sees without their file: `use` aliases, enclosing markers' allow lists,
+    /// test modules and test targets. Built under `AIGUARD_BUILD=warn` so that every target
+    /// builds (`cargo test --no-run` compiles the library for tests too) and every finding
+    /// shows as a warning.
+    #[test]
+    fn parity_context() {
+        const LIB: &str = r#"use aiguard_macros::ai_generated;
+use md5::compute as digest;
+
+/// A stand-in for the `md5` crate.
+pub mod md5 {
+    pub fn compute(data: &[u8]) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        out[0] = data.len() as u8;
+        out
+    }
+}
+
+#[ai_generated]
+pub fn fingerprint(data: &[u8]) -> [u8; 16] {
+    digest(data) // alias of a file-level use
+}
+
+pub struct Store(Vec<u8>);
+
+#[ai_generated(allow(unwrap_used = "the store is never empty"))]
+impl Store {
+    #[ai_generated(model = "gpt-4o")]
+    pub fn first(&self) -> u8 {
+        *self.0.first().unwrap() // allowed by the enclosing marker
+    }
+}
+
+#[ai_generated]
+impl Store {
+    #[ai_generated]
+    pub fn last(&self) -> u8 {
+        *self.0.last().expect("never empty") // reported once
+    }
+}
+
+pub fn human(v: Option<u8>) -> u8 {
+    #[ai_generated]
+    fn inner(v: Option<u8>) -> u8 {
+        v.expect("inner") // a marked fn in a human fn
+    }
+    inner(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use aiguard_macros::ai_generated;
+
+    #[ai_generated]
+    fn helper(v: Option<u8>) -> u8 {
+        v.unwrap() // test code
+    }
+
+    #[test]
+    fn uses_helper() {
+        assert_eq!(helper(Some(1)), 1);
+    }
+}
+"#;
+        const IT: &str = r#"use aiguard_macros::ai_generated;
+
+#[ai_generated]
+fn fixture(v: Option<u8>) -> u8 {
+    v.unwrap() // a test target
+}
+
+#[test]
+fn it() {
+    assert_eq!(fixture(Some(1)), 1);
+}
+"#;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("context");
+        write(
+            &dir.join("Cargo.toml"),
+            &format!("[workspace]\n\n{}", manifest("context", "")),
+        );
+        std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+            .expect("copy Cargo.lock");
+        write(&dir.join("src/lib.rs"), LIB);
+        write(&dir.join("tests/it.rs"), IT);
+
+        let run = cargo(&dir, &["test", "--no-run"], Some("warn"));
+        assert!(run.ok, "{}", run.out);
+        let built = macro_findings(&run.out);
+        // Under `AIGUARD_BUILD=warn` every finding is a warning: compare without levels.
+        let unlevel = |set: &BTreeSet<String>| -> BTreeSet<String> {
+            set.iter()
+                .map(|l| l.replacen(": error[", ": warning[", 1))
+                .collect()
+        };
+        let cli = cli_findings(&dir);
+        assert_same(&built, &unlevel(&cli), &run.out);
+
+        let at = |needle: &str| format!("src/lib.rs:{}:", line_of(LIB, needle));
+        let has = |needle: &str, rule: &str| {
+            built
+                .iter()
+                .any(|l| l.starts_with(&at(needle)) && short_rule(l) == Some(rule))
+        };
+        assert!(has("alias of a file-level use", "weak_hash"), "{built:#?}");
+        assert!(has("reported once", "expect_used"), "{built:#?}");
+        assert!(has("a marked fn in a human fn", "expect_used"), "{built:#?}");
+        for quiet in ["allowed by the enclosing marker", "test code"] {
+            assert!(
+                !built.iter().any(|l| l.starts_with(&at(quiet))),
+                "{quiet}: {built:#?}"
+            );
+        }
+        assert!(
+            !built.iter().any(|l| l.starts_with("tests/")),
+            "{built:#?}"
+        );
+        // Once, though two markers enclose it.
+        let once = at("reported once");
+        assert_eq!(
+            run.out.lines().filter(|l| l.starts_with(&once)).count(),
+            1,
+            "{}",
+            run.out
+        );
     }
 }

@@ -13,13 +13,17 @@
 
 use std::path::Path;
 
+use aiguard_lints::ai::AllowEntry;
 use aiguard_lints::{AiMarker, Config, Finding, Level, Problem};
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 
+use crate::args::Args;
 use crate::config::{self, Loaded};
+use crate::context;
 use crate::emit::{self, Additions, Diag};
 use crate::lint_attrs;
+use crate::nested;
 use crate::shape::{self, Shape};
 
 /// Items whose nesting costs more than this (see `shape::nesting_cost`) are not parsed: at
@@ -139,9 +143,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
 
+    let mut shape = shape;
     let mut add = Additions::default();
     let mut diags: Vec<(Level, Diag)> = Vec::new();
-    let (marker, problems) = crate::args::parse(args);
+    let Args {
+        marker,
+        problems,
+        nested,
+    } = crate::args::parse(args);
     for p in problems {
         diags.push((Level::Deny, problem_diag(p, "invalid_argument")));
     }
@@ -161,7 +170,19 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
 
-    diags.extend(check(item, &marker, &loaded.config));
+    // The rules allowed here: this marker's, and an enclosing marker's.
+    let mut allows: Vec<String> = nested.clone().unwrap_or_default();
+    allows.extend(marker.allow.iter().map(|a| a.rule.to_string()));
+    if nested.is_some() {
+        // The enclosing item's expansion checked this item; pass the allows further in.
+        shape.tokens = nested::mark(shape.tokens, &allows);
+    } else {
+        let checked = check(item, &marker, &loaded.config);
+        diags.extend(checked.diags);
+        if checked.has_nested_marker {
+            shape.tokens = nested::mark(shape.tokens, &allows);
+        }
+    }
 
     for (level, d) in diags {
         if level == Level::Deny && mode == Mode::Check {
@@ -170,7 +191,11 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             add.warnings.push(d);
         }
     }
-    add.lint_attrs = lint_attrs::attrs(&loaded.config, &marker, &loaded.strict_lints);
+    add.lint_attrs = lint_attrs::attrs(
+        &loaded.config,
+        &with_allows(&marker, &allows),
+        &loaded.strict_lints,
+    );
     if shape.takes_docs() {
         add.doc = Some(doc_line(marker.model.as_deref()));
     }
@@ -178,9 +203,34 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     emit::render(shape, add)
 }
 
-/// Runs the engine on the item: its findings, and its problems.
-fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Vec<(Level, Diag)> {
+/// The marker with `rules` added to its allow list (for lint levels only).
+fn with_allows(marker: &AiMarker, rules: &[String]) -> AiMarker {
+    let mut m = marker.clone();
+    for name in rules {
+        if let Some(rule) = aiguard_lints::registry::by_name(name)
+            && !m.allows(rule.meta().name)
+        {
+            m.allow.push(AllowEntry {
+                rule: rule.meta().name,
+                reason: String::new(),
+                span: Span::call_site(),
+            });
+        }
+    }
+    m
+}
+
+/// What checking the item found.
+struct Checked {
+    diags: Vec<(Level, Diag)>,
+    /// The item holds another marker, which must be told it was checked.
+    has_nested_marker: bool,
+}
+
+/// Runs the engine on the item, seen in its file: its findings, and its problems.
+fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Checked {
     let mut out = Vec::new();
+    let mut has_nested_marker = false;
     if shape::nesting_cost(&item, MAX_NESTING) > MAX_NESTING {
         let d = Diag::new(
             Span::call_site(),
@@ -195,7 +245,9 @@ fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Vec<(Level, D
     } else {
         match syn::parse2::<syn::Item>(item.clone()) {
             Ok(parsed) => {
-                let report = aiguard_lints::check_item(&parsed, marker, config);
+                has_nested_marker = nested::has_marker(&parsed);
+                let ctx = context::item_ctx(&item);
+                let report = aiguard_lints::check_item_in(&parsed, marker, config, ctx);
                 for f in report.findings {
                     if f.level != Level::Allow {
                         out.push((f.level, finding_diag(f)));
@@ -217,7 +269,7 @@ fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Vec<(Level, D
             }
             // An item of an extern block (`safe fn f();`) is no `syn::Item`; it has no body
             // to check.
-            Err(_) if syn::parse2::<syn::ForeignItem>(item).is_ok() => {}
+            Err(_) if syn::parse2::<syn::ForeignItem>(item.clone()).is_ok() => {}
             Err(err) => {
                 let d = Diag::new(
                     err.span(),
@@ -233,7 +285,10 @@ fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Vec<(Level, D
         }
     }
 
-    out
+    Checked {
+        diags: out,
+        has_nested_marker,
+    }
 }
 
 fn problem_diag(p: Problem, name: &str) -> Diag {

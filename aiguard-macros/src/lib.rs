@@ -16,9 +16,11 @@
 
 mod args;
 mod config;
+mod context;
 mod emit;
 mod expand;
 mod lint_attrs;
+mod nested;
 mod shape;
 
 use proc_macro::TokenStream;

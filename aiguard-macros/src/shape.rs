@@ -98,7 +98,7 @@ fn ident_at(tokens: &[TokenTree], i: usize) -> Option<String> {
 }
 
 /// The kind, and the index of its keyword.
-fn classify(tokens: &[TokenTree], start: usize) -> (Kind, usize) {
+pub(crate) fn classify(tokens: &[TokenTree], start: usize) -> (Kind, usize) {
     let mut i = start;
     if ident_at(tokens, i).as_deref() == Some("pub") {
         i += 1;

@@ -65,14 +65,40 @@ pub fn check_file(file: &syn::File, ctx: &FileCtx, config: &Config) -> Report {
     checker.cx.report
 }
 
+/// What the macro knows about where a marked item stands, read from its source file, so
+/// that it sees the item as `check_file` sees it in the file.
+#[derive(Clone, Debug, Default)]
+pub struct ItemCtx {
+    /// The `use` declarations of the item's file (`UseMap::from_items(&file.items)`); `None`:
+    /// only those inside the item.
+    pub file_uses: Option<analysis::paths::UseMap>,
+    /// The item is test code: inside a `#[cfg(test)]` module or a `#[test]` fn, or in a test
+    /// or bench target.
+    pub is_test: bool,
+    /// The item is in a build script (`build.rs`).
+    pub is_build_script: bool,
+}
+
 /// Checks one item marked `#[ai_generated(..)]` (the macro). `item` is the item without the
 /// marker attribute; `marker` holds the marker's parsed arguments.
 pub fn check_item(item: &syn::Item, marker: &AiMarker, config: &Config) -> Report {
+    check_item_in(item, marker, config, ItemCtx::default())
+}
+
+/// [`check_item`], with what is known of the item's surroundings.
+pub fn check_item_in(
+    item: &syn::Item,
+    marker: &AiMarker,
+    config: &Config,
+    ctx: ItemCtx,
+) -> Report {
     let tables = checker::Tables::new(config);
-    let cx = cx::Cx::new(
-        config,
-        analysis::paths::UseMap::from_items(std::slice::from_ref(item)),
-    );
+    let uses = ctx.file_uses.unwrap_or_else(|| {
+        analysis::paths::UseMap::from_items(std::slice::from_ref(item))
+    });
+    let mut cx = cx::Cx::new(config, uses);
+    cx.file_is_test = ctx.is_test;
+    cx.file_is_build_script = ctx.is_build_script;
     let mut checker = checker::Checker::new(cx, &tables);
     let name = fnlike::item_kind_and_name(item)
         .1

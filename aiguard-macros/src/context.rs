@@ -1,0 +1,277 @@
+//! Where the marked item stands, which its tokens do not tell: `cargo aiguard` checks it as
+//! part of its file, and the macro must see it the same way.
+//!
+//! - The file's `use` declarations: rules resolve paths through them
+//!   (`use md5::compute as digest;` makes `digest(..)` an MD5 call).
+//! - Test code around it: a `#[cfg(test)]` module or a `#[test]` fn holding the item, a test
+//!   or bench target (cargo sets `CARGO_TARGET_TMPDIR` for those), or a file under `tests/`
+//!   or `benches/`. Robustness rules are off in test code.
+//! - A build script (`build.rs`).
+//!
+//! The file is found through the span of the item's first token (`Span::local_file`) and
+//! lexed by the compiler once per file and process, then scanned for `use` items (top level
+//! and inline modules, as the engine's `UseMap` reads a file) and for marked items inside
+//! test code. The marked item is recognised among those by its normalized tokens (the
+//! review digest's normalization, which leaves out the marker itself).
+//!
+//! Not seen: a `#[cfg(test)] mod tests;` declared in another file (the declaring file is not
+//! read), and items a macro generates (their tokens are not in the file as written).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use aiguard_lints::ItemCtx;
+use aiguard_lints::analysis::paths::UseMap;
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+
+use crate::shape::{self, Kind};
+
+/// What one file says about the marked items in it.
+#[derive(Default)]
+struct FileInfo {
+    uses: UseMap,
+    /// `digest::normalize` of each marked item inside test code.
+    test_items: Vec<String>,
+}
+
+/// A file's info, with the modification time and length it was read at: a long-lived host
+/// (rust-analyzer's proc-macro server) sees files change.
+type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, u64, Arc<FileInfo>)>>;
+
+/// The context of the item whose tokens are `item`.
+pub fn item_ctx(item: &TokenStream) -> ItemCtx {
+    let mut ctx = ItemCtx {
+        is_test: std::env::var_os("CARGO_TARGET_TMPDIR").is_some(),
+        ..ItemCtx::default()
+    };
+    let Some(path) = item.clone().into_iter().next().and_then(|t| source_file(t.span())) else {
+        return ctx;
+    };
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Ok(rel) = path.strip_prefix(Path::new(&dir))
+    {
+        ctx.is_test |= aiguard_lints::scope::is_test_path(rel);
+    }
+    ctx.is_build_script = path.file_name().is_some_and(|n| n == "build.rs");
+    let Some(info) = file_info(&path) else {
+        return ctx;
+    };
+    if !info.test_items.is_empty() && !ctx.is_test {
+        let own = aiguard_lints::digest::normalize(item.clone());
+        ctx.is_test = info.test_items.contains(&own);
+    }
+    ctx.file_uses = Some(info.uses.clone());
+    ctx
+}
+
+/// The absolute path of the file a compiler span points into; `None` outside a proc macro
+/// and for spans with no file on disk.
+fn source_file(span: Span) -> Option<PathBuf> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    let path = span.unwrap().local_file()?;
+    if path.is_absolute() {
+        Some(path)
+    } else {
+        // rustc's paths are relative to the directory it runs in.
+        std::env::current_dir().ok().map(|cwd| cwd.join(path))
+    }
+}
+
+fn file_info(path: &Path) -> Option<Arc<FileInfo>> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.modified().ok(), meta.len());
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    // A poisoned lock only means another expansion panicked; the data is still whole.
+    let mut files = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((modified, len, info)) = files.get(path)
+        && (*modified, *len) == stamp
+    {
+        return Some(Arc::clone(info));
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let info = Arc::new(scan_file(&text)?);
+    files.insert(path.to_path_buf(), (stamp.0, stamp.1, Arc::clone(&info)));
+    Some(info)
+}
+
+fn scan_file(text: &str) -> Option<FileInfo> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A shebang line is no token.
+    let text = match text.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            rest.find('\n').map_or("", |nl| &rest[nl..])
+        }
+        _ => text,
+    };
+    let tokens: TokenStream = text.parse().ok()?;
+    let mut info = FileInfo::default();
+    scan(tokens, false, &mut info);
+    Some(info)
+}
+
+/// Scans the items of one module (or block) body.
+fn scan(stream: TokenStream, mut in_test: bool, out: &mut FileInfo) {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        let start = i;
+        let mut is_test = false;
+        let mut marked = false;
+        loop {
+            match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
+                // `#![cfg(test)]` makes the rest of the body test code.
+                (Some(TokenTree::Punct(h)), Some(TokenTree::Punct(b)), Some(TokenTree::Group(g)))
+                    if h.as_char() == '#'
+                        && b.as_char() == '!'
+                        && g.delimiter() == Delimiter::Bracket =>
+                {
+                    in_test |= is_test_attr(g.stream());
+                    i += 3;
+                }
+                (Some(TokenTree::Punct(h)), Some(TokenTree::Group(g)), _)
+                    if h.as_char() == '#' && g.delimiter() == Delimiter::Bracket =>
+                {
+                    is_test |= is_test_attr(g.stream());
+                    marked |= is_marker(&g.stream());
+                    i += 2;
+                }
+                _ => break,
+            }
+        }
+        let (kind, _) = shape::classify(&tokens, i);
+        let end = item_end(&tokens, i, kind).max(start + 1);
+        let item = &tokens[start..end];
+        if marked && in_test {
+            out.test_items.push(aiguard_lints::digest::normalize(
+                item.iter().cloned().collect(),
+            ));
+        }
+        let item_test = in_test || is_test;
+        match kind {
+            Kind::Use => {
+                if let Ok(u) = syn::parse2::<syn::Item>(item.iter().cloned().collect()) {
+                    out.uses.add_item(&u);
+                }
+            }
+            Kind::Mod => {
+                if let Some(TokenTree::Group(g)) = item.last()
+                    && g.delimiter() == Delimiter::Brace
+                {
+                    scan(g.stream(), item_test, out);
+                }
+            }
+            // Bodies of test code (impls, fns, traits) may hold marked items.
+            _ if item_test => {
+                for t in &tokens[i..end] {
+                    if let TokenTree::Group(g) = t
+                        && g.delimiter() == Delimiter::Brace
+                    {
+                        scan(g.stream(), true, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i = end;
+    }
+}
+
+/// The index after an item starting at `from` (after its attributes): its `;`, or the brace
+/// group that ends it (a body, fields, variants). In a fn body the same cut separates
+/// statements well enough to find the items among them.
+fn item_end(tokens: &[TokenTree], from: usize, kind: Kind) -> usize {
+    let semi_only = matches!(
+        kind,
+        Kind::Const | Kind::Static | Kind::Type | Kind::Use | Kind::ExternCrate
+    );
+    for (j, t) in tokens.iter().enumerate().skip(from) {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == ';' => return j + 1,
+            TokenTree::Group(g) if !semi_only && g.delimiter() == Delimiter::Brace => {
+                return j + 1;
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// Whether the content of `#[..]` is a marker: a path ending in `ai_generated`.
+fn is_marker(content: &TokenStream) -> bool {
+    let mut last = None;
+    for t in content.clone() {
+        match t {
+            TokenTree::Ident(id) => last = Some(id),
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            _ => break,
+        }
+    }
+    last.is_some_and(|id| id == "ai_generated")
+}
+
+fn is_test_attr(content: TokenStream) -> bool {
+    // Doc comments are most attributes: no need to parse them.
+    if matches!(content.clone().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc") {
+        return false;
+    }
+    let attr = quote::quote!(#[#content]);
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, attr)
+        .ok()
+        .and_then(|a| a.into_iter().next())
+        .is_some_and(|a| aiguard_lints::scope::is_test_attr(&a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_and_test_items() {
+        let info = scan_file(
+            "#!/usr/bin/env run\n\
+             use md5::compute as digest;\n\
+             mod inner { use sha1::Sha1; #[ai_generated] fn not_test() {} }\n\
+             pub fn f() -> impl Sized + use<> {}\n\
+             #[cfg(test)]\n\
+             mod tests {\n\
+                 use super::*;\n\
+                 const X: u8 = { 1 };\n\
+                 #[ai_generated]\n\
+                 fn helper(x: Option<u8>) -> u8 { x.unwrap() }\n\
+                 impl S { #[aiguard_macros::ai_generated(model = \"m\")] fn m(&self) {} }\n\
+                 #[test] fn t() { #[ai_generated] fn in_body() {} }\n\
+             }\n\
+             #[test]\n\
+             fn top() { let s = S { a: 1 }; #[ai_generated] fn in_top() {} }\n\
+             #[ai_generated] fn outside() {}\n",
+        )
+        .unwrap();
+        let resolve = |p: &str| info.uses.resolve(&syn::parse_str(p).unwrap());
+        assert_eq!(resolve("digest"), vec!["md5", "compute"]);
+        assert_eq!(resolve("Sha1::new"), vec!["sha1", "Sha1", "new"]);
+        let norm = |s: &str| aiguard_lints::digest::normalize(s.parse().unwrap());
+        assert_eq!(
+            info.test_items,
+            vec![
+                norm("fn helper(x: Option<u8>) -> u8 { x.unwrap() }"),
+                norm("fn m(&self) {}"),
+                norm("fn in_body() {}"),
+                norm("fn in_top() {}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn inner_cfg_test_and_unbalanced_files() {
+        let info = scan_file("#![cfg(test)]\n#[ai_generated] fn a() {}\n").unwrap();
+        assert_eq!(info.test_items.len(), 1);
+        assert!(scan_file("fn f( {\n").is_none());
+    }
+}

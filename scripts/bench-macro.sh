@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Build-time cost of `#[ai_generated]`.
+#
+# Generates a crate of N functions (10-30 lines each, varied bodies, some with warn-level
+# findings so the macro has output to produce) twice: every function marked, and the same
+# crate unmarked. Builds the dependencies once, then times `cargo build` of the crate alone
+# (touch, build, RUNS times, median), and prints the ratio and the cost per marked item.
+# Then the same with `[profile.dev.build-override] opt-level = 3` (the macro compiled
+# optimized), the setting lib.rs recommends.
+#
+#   scripts/bench-macro.sh            # N=300, RUNS=5
+#   N=100 RUNS=3 scripts/bench-macro.sh
+#
+# Goal: marked at most 1.3x unmarked, under 1 ms per item.
+set -euo pipefail
+
+N=${N:-300}
+RUNS=${RUNS:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${BENCH_DIR:-$ROOT/target/bench-macro}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$WORK/target}
+# `warn`: whatever the findings, the build succeeds and every diagnostic is still produced.
+export AIGUARD_BUILD=warn
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+
+# One function; $1 = index, $2 = 1 to mark it.
+function_src() {
+    local i=$1 marked=$2 attr=""
+    if [ "$marked" = 1 ]; then attr="#[ai_generated(model = \"bench\")]"$'\n'; fi
+    case $((i % 6)) in
+    0) cat <<EOF
+/// Sums the even values of a batch, skipping the ones over a limit.
+${attr}pub fn sum_even_$i(values: &[u64], limit: u64) -> u64 {
+    let mut total = 0u64;
+    for v in values {
+        if *v > limit {
+            continue;
+        }
+        if v % 2 == 0 {
+            total = total.saturating_add(*v);
+        }
+    }
+    if total == 0 {
+        return limit.min($i);
+    }
+    total
+}
+EOF
+    ;;
+    1) cat <<EOF
+/// Groups records by their first word and counts them.
+${attr}pub fn group_$i(lines: &[String]) -> HashMap<String, usize> {
+    let mut out: HashMap<String, usize> = HashMap::new();
+    for line in lines {
+        let key = match line.split_whitespace().next() {
+            Some(k) => k.to_lowercase(),
+            None => continue,
+        };
+        *out.entry(key).or_insert(0) += 1;
+    }
+    out.retain(|_, n| *n > 0);
+    if out.len() > $i {
+        out.clear();
+    }
+    out
+}
+EOF
+    ;;
+    2) cat <<EOF
+/// Reads a numeric setting; the caller guarantees it is present.
+${attr}pub fn setting_$i(settings: &HashMap<String, String>, name: &str) -> u32 {
+    let raw = settings.get(name).expect("setting is present");
+    let trimmed = raw.trim();
+    let value: u32 = trimmed.parse().unwrap_or($i);
+    let clamped = value.clamp(1, 10_000);
+    if clamped != value {
+        eprintln!("setting {name} clamped from {value} to {clamped}");
+    }
+    clamped
+}
+EOF
+    ;;
+    3) cat <<EOF
+/// A small state machine over a byte stream.
+${attr}pub fn scan_$i(input: &[u8]) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::with_capacity(input.len() / 4);
+    let mut state = State::Start;
+    let mut start = 0usize;
+    for (pos, b) in input.iter().enumerate() {
+        state = match (state, *b) {
+            (State::Start, b'0'..=b'9') => {
+                start = pos;
+                State::Number
+            }
+            (State::Number, b'0'..=b'9') => State::Number,
+            (State::Number, _) => {
+                tokens.push(Token::Number(start, pos));
+                State::Start
+            }
+            (State::Start, b' ' | b'\n') => State::Start,
+            (State::Start, other) => {
+                tokens.push(Token::Symbol(char::from(other)));
+                State::Start
+            }
+        };
+    }
+    if state == State::Number {
+        tokens.push(Token::Number(start, input.len()));
+    }
+    if tokens.len() > $i * 1000 {
+        return Err(format!("too many tokens: {}", tokens.len()));
+    }
+    Ok(tokens)
+}
+EOF
+    ;;
+    4) cat <<EOF
+/// Renders a report table with aligned columns.
+${attr}pub fn render_$i(rows: &[(String, f64)], title: &str) -> String {
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(4);
+    let mut out = String::new();
+    out.push_str(title);
+    out.push('\n');
+    for (name, value) in rows {
+        let bar = "#".repeat((value.abs() as usize).min(40));
+        out.push_str(&format!("{name:<width\$} {value:>10.2} {bar}\n"));
+    }
+    let total: f64 = rows.iter().map(|(_, v)| v).sum();
+    out.push_str(&format!("{:<width\$} {total:>10.2} (item $i)\n", "total"));
+    out
+}
+EOF
+    ;;
+    *) cat <<EOF
+pub struct Cache$i {
+    entries: Vec<(u64, String)>,
+    capacity: usize,
+}
+
+${attr}impl Cache$i {
+    pub fn new(capacity: usize) -> Self {
+        Self { entries: Vec::new(), capacity }
+    }
+
+    pub fn get(&self, key: u64) -> Option<&str> {
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    }
+
+    pub fn insert(&mut self, key: u64, value: String) {
+        if let Some(slot) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = value;
+            return;
+        }
+        if self.entries.len() >= self.capacity {
+            self.entries.remove(0);
+        }
+        self.entries.push((key, value));
+    }
+
+    pub fn first_key(&self) -> u64 {
+        self.entries.first().map(|(k, _)| *k).expect("cache is not empty")
+    }
+}
+EOF
+    ;;
+    esac
+    echo
+}
+
+# A crate of N functions in files of 30; $1 = directory, $2 = 1 to mark them.
+generate() {
+    local dir=$1 marked=$2 files=$(((N + 29) / 30))
+    rm -rf "$dir/src"
+    mkdir -p "$dir/src"
+    cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "$(basename "$dir")"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+aiguard-macros = { path = "$ROOT/aiguard-macros" }
+EOF
+    {
+        echo "#![allow(dead_code)]"
+        echo "use std::collections::HashMap;"
+        echo "#[derive(Clone, Copy, Debug, PartialEq, Eq)]"
+        echo "pub enum State { Start, Number }"
+        echo "#[derive(Debug)]"
+        echo "pub enum Token { Number(usize, usize), Symbol(char) }"
+        for f in $(seq 0 $((files - 1))); do echo "pub mod m$f;"; done
+    } >"$dir/src/lib.rs"
+    for f in $(seq 0 $((files - 1))); do
+        {
+            if [ "$marked" = 1 ]; then echo "use aiguard_macros::ai_generated;"; fi
+            echo "use std::collections::HashMap;"
+            echo "use crate::{State, Token};"
+            echo
+            for i in $(seq $((f * 30)) $((f * 30 + 29))); do
+                if [ "$i" -lt "$N" ]; then function_src "$i" "$marked"; fi
+            done
+        } >"$dir/src/m$f.rs"
+    done
+}
+
+# Median wall time in ms of `cargo build` of the crate in $1 after touching its sources.
+time_build() {
+    local dir=$1 times=() t0 t1
+    for _ in $(seq "$RUNS"); do
+        touch "$dir"/src/*.rs
+        t0=$(date +%s%N)
+        cargo build --offline --quiet --manifest-path "$dir/Cargo.toml" 2>/dev/null
+        t1=$(date +%s%N)
+        times+=($(((t1 - t0) / 1000000)))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
+}
+
+run() {
+    local label=$1
+    # Dependencies (and the first build of each crate) before timing.
+    cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace 2>/dev/null
+    local marked unmarked
+    unmarked=$(time_build "$WORK/unmarked")
+    marked=$(time_build "$WORK/marked")
+    awk -v l="$label" -v m="$marked" -v u="$unmarked" -v n="$marks" 'BEGIN {
+        printf "%-32s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
+            l, u, m, m / u, (m - u) / n
+    }'
+}
+
+mkdir -p "$WORK"
+generate "$WORK/marked" 1
+generate "$WORK/unmarked" 0
+# Same dependency versions as the workspace, nothing fetched.
+cp "$ROOT/Cargo.lock" "$WORK/Cargo.lock"
+printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
+marks=$(grep -c '^#\[ai_generated' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
+lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
+echo "$N functions, $marks marked items, $lines lines; median of $RUNS builds (AIGUARD_BUILD=warn)"
+run "macro at opt-level 0 (default)"
+printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
+run "macro at opt-level 3"
