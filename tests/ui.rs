@@ -306,7 +306,14 @@ pub fn first(v: Option<u8>) -> u8 {
             };
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let status = Command::new(cargo)
-                .args(["build", "--quiet", "-p", "cargo-aiguard", "--bin", "cargo-aiguard"])
+                .args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "cargo-aiguard",
+                    "--bin",
+                    "cargo-aiguard",
+                ])
                 .args(["--profile", &profile])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .status()
@@ -364,7 +371,8 @@ pub fn first(v: Option<u8>) -> u8 {
             };
             let (level, rest) = if let Some(r) = rest.strip_prefix("error: aiguard::") {
                 ("error", r)
-            } else if let Some(r) = rest.strip_prefix("warning: use of deprecated macro `aiguard::") {
+            } else if let Some(r) = rest.strip_prefix("warning: use of deprecated macro `aiguard::")
+            {
                 ("warning", r)
             } else {
                 continue;
@@ -372,7 +380,10 @@ pub fn first(v: Option<u8>) -> u8 {
             let Some((rule, msg)) = rest.split_once([':', '`']) else {
                 continue;
             };
-            let msg = msg.trim_start_matches('`').trim_start_matches(':').trim_start();
+            let msg = msg
+                .trim_start_matches('`')
+                .trim_start_matches(':')
+                .trim_start();
             set.insert(format!("{place}: {level}[{rule}]: {msg}"));
         }
         set
@@ -448,13 +459,20 @@ pub fn first(v: Option<u8>) -> u8 {
             });
         // The exclusion is exercised: the demo's generated report has an unwrap.
         assert!(
-            cli_only.iter().any(|l| l.starts_with("src/generated/report.rs:")),
+            cli_only
+                .iter()
+                .any(|l| l.starts_with("src/generated/report.rs:")),
             "{cli_only:#?}"
         );
         assert_same(&built, &cli, &run.out);
         // Errors and warnings both, several families.
         let rules: BTreeSet<&str> = built.iter().filter_map(|l| short_rule(l)).collect();
-        for rule in ["hardcoded_secret", "non_constant_time_compare", "unsafe_code", "expect_used"] {
+        for rule in [
+            "hardcoded_secret",
+            "non_constant_time_compare",
+            "unsafe_code",
+            "expect_used",
+        ] {
             assert!(rules.contains(rule), "{rule} missing: {built:#?}");
         }
     }
@@ -523,7 +541,7 @@ mod tests {
     }
 }
 "#;
-        const IT: &str = r#"use aiguard_macros::ai_generated;
+        const IT: &str = r"use aiguard_macros::ai_generated;
 
 #[ai_generated]
 fn fixture(v: Option<u8>) -> u8 {
@@ -534,7 +552,7 @@ fn fixture(v: Option<u8>) -> u8 {
 fn it() {
     assert_eq!(fixture(Some(1)), 1);
 }
-"#;
+";
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().join("context");
         write(
@@ -566,17 +584,17 @@ fn it() {
         };
         assert!(has("alias of a file-level use", "weak_hash"), "{built:#?}");
         assert!(has("reported once", "expect_used"), "{built:#?}");
-        assert!(has("a marked fn in a human fn", "expect_used"), "{built:#?}");
+        assert!(
+            has("a marked fn in a human fn", "expect_used"),
+            "{built:#?}"
+        );
         for quiet in ["allowed by the enclosing marker", "test code"] {
             assert!(
                 !built.iter().any(|l| l.starts_with(&at(quiet))),
                 "{quiet}: {built:#?}"
             );
         }
-        assert!(
-            !built.iter().any(|l| l.starts_with("tests/")),
-            "{built:#?}"
-        );
+        assert!(!built.iter().any(|l| l.starts_with("tests/")), "{built:#?}");
         // Once, though two markers enclose it.
         let once = at("reported once");
         assert_eq!(

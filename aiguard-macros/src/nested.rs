@@ -37,13 +37,18 @@ pub fn mark(tokens: Vec<TokenTree>, allows: &[String]) -> Vec<TokenTree> {
             out.push(t.clone());
             continue;
         };
-        let after_hash = i > 0 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '#');
+        let after_hash =
+            i > 0 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '#');
         let rewritten = if g.delimiter() == Delimiter::Bracket && after_hash {
             marker_args(g.stream()).map(|stream| stream_with_nested(stream, allows))
         } else if is_macro_body(&tokens, i) {
             None
         } else {
-            Some(mark(g.stream().into_iter().collect(), allows).into_iter().collect())
+            Some(
+                mark(g.stream().into_iter().collect(), allows)
+                    .into_iter()
+                    .collect(),
+            )
         };
         match rewritten {
             Some(stream) => {
@@ -69,7 +74,10 @@ fn marker_args(content: TokenStream) -> Option<TokenStream> {
     let tokens: Vec<TokenTree> = content.clone().into_iter().collect();
     let path_end = tokens
         .iter()
-        .position(|t| !matches!(t, TokenTree::Ident(_)) && !matches!(t, TokenTree::Punct(p) if p.as_char() == ':'))
+        .position(|t| {
+            !matches!(t, TokenTree::Ident(_))
+                && !matches!(t, TokenTree::Punct(p) if p.as_char() == ':')
+        })
         .unwrap_or(tokens.len());
     let last = tokens[..path_end].iter().rev().find_map(|t| match t {
         TokenTree::Ident(id) => Some(id),
@@ -126,7 +134,10 @@ mod tests {
     fn marked(src: &str, allows: &[&str]) -> String {
         let allows: Vec<String> = allows.iter().map(ToString::to_string).collect();
         let tokens = src.parse::<TokenStream>().unwrap().into_iter().collect();
-        mark(tokens, &allows).into_iter().collect::<TokenStream>().to_string()
+        mark(tokens, &allows)
+            .into_iter()
+            .collect::<TokenStream>()
+            .to_string()
     }
 
     #[test]
@@ -141,7 +152,10 @@ mod tests {
              # [inline] fn c () { } }"
         );
         assert_eq!(
-            marked("mod m { fn f() { #[ai_generated(allow(x = \"y\"))] fn g() {} } }", &[]),
+            marked(
+                "mod m { fn f() { #[ai_generated(allow(x = \"y\"))] fn g() {} } }",
+                &[]
+            ),
             "mod m { fn f () { # [ai_generated (allow (x = \"y\") , __nested ())] fn g () { } } }"
         );
     }

@@ -86,16 +86,11 @@ pub fn check_item(item: &syn::Item, marker: &AiMarker, config: &Config) -> Repor
 }
 
 /// [`check_item`], with what is known of the item's surroundings.
-pub fn check_item_in(
-    item: &syn::Item,
-    marker: &AiMarker,
-    config: &Config,
-    ctx: ItemCtx,
-) -> Report {
+pub fn check_item_in(item: &syn::Item, marker: &AiMarker, config: &Config, ctx: ItemCtx) -> Report {
     let tables = checker::Tables::new(config);
-    let uses = ctx.file_uses.unwrap_or_else(|| {
-        analysis::paths::UseMap::from_items(std::slice::from_ref(item))
-    });
+    let uses = ctx
+        .file_uses
+        .unwrap_or_else(|| analysis::paths::UseMap::from_items(std::slice::from_ref(item)));
     let mut cx = cx::Cx::new(config, uses);
     cx.file_is_test = ctx.is_test;
     cx.file_is_build_script = ctx.is_build_script;
