@@ -617,6 +617,18 @@ fn manifests_and_build_scripts() {
         .has("error[aiguard::suspicious_dependency]")
         .has(" --> Cargo.toml:7:1")
         .has("serde-json = \"1\"");
+    // The machine formats carry manifest findings too, located in Cargo.toml.
+    run(dir.path(), &["--message-format", "github"])
+        .code(1)
+        .has("::error file=Cargo.toml,line=7,endLine=7,col=1,endColumn=11,title=aiguard%3A%3Asuspicious_dependency::");
+    run(dir.path(), &["--message-format", "sarif"])
+        .code(1)
+        .has("\"ruleId\": \"suspicious_dependency\"")
+        .has("\"uri\": \"Cargo.toml\"");
+    run(dir.path(), &["--message-format", "json"])
+        .code(1)
+        .has("\"code\":\"aiguard::wildcard_dependency\"")
+        .has("\"file_name\":\"Cargo.toml\"");
 }
 
 /// The README's first command: the bundled demo crate shows real findings of many rules.
