@@ -131,7 +131,6 @@ impl<'a, 't> Checker<'a, 't> {
         inner: impl FnOnce(&mut Self),
     ) {
         let attrs = node.attrs();
-        let span = node.span();
         let pushed_name = name.is_some();
         if let Some(n) = name {
             self.cx.path.push(n);
@@ -163,7 +162,8 @@ impl<'a, 't> Checker<'a, 't> {
                     model: marker.model.clone(),
                     reviewed: marker.reviewed.clone(),
                     digest: marker.digest.clone(),
-                    span,
+                    // only here: an item's span costs a walk of all its tokens
+                    span: node.span(),
                 });
                 self.cx.ai = Some(AiScope { item: path, marker });
             }
