@@ -2,49 +2,16 @@
 //!
 //! Each test writes a small crate into a temp directory and runs the real binary on it.
 
-use std::path::{Path, PathBuf};
+mod harness;
+
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
 const UNWRAP_MSG: &str = "`.unwrap()` panics if the value is `None` or `Err`";
 
-/// The `cargo-aiguard` binary. It belongs to another package of the workspace, so cargo does
-/// not build it for this test target: build it once (a no-op when it is fresh) in the same
-/// target directory and profile, then let assert_cmd find it.
-fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        // target/<profile>/deps/cli-<hash>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev".to_string(),
-            Some(p) => p.to_string(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cargo-aiguard",
-                "--bin",
-                "cargo-aiguard",
-                "--profile",
-                &profile,
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building cargo-aiguard failed");
-        assert_cmd::cargo::cargo_bin("cargo-aiguard")
-    })
-}
+use harness::aiguard_bin as bin;
 
 /// A temp crate `demo` holding `files` (path, contents); `Cargo.toml` is added unless given.
 fn krate(files: &[(&str, &str)]) -> TempDir {

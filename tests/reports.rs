@@ -2,10 +2,11 @@
 //! the `list` and `init` subcommands: each writes a small crate into a temp directory (or
 //! uses the demo workspace, tests/demo) and runs the real binary on it.
 
+mod harness;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use cargo_metadata::Message;
 use cargo_metadata::diagnostic::DiagnosticLevel;
@@ -15,38 +16,7 @@ use tempfile::TempDir;
 const UNWRAP_MSG: &str = "`.unwrap()` panics if the value is `None` or `Err`";
 const UNWRAP_HELP: &str = "propagate the error with `?` or handle the `None`/`Err` case";
 
-/// The `cargo-aiguard` binary, built once in this target directory and profile (it belongs
-/// to another package, so cargo does not build it for this test target).
-fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev".to_string(),
-            Some(p) => p.to_string(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cargo-aiguard",
-                "--bin",
-                "cargo-aiguard",
-            ])
-            .args(["--profile", &profile])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building cargo-aiguard failed");
-        assert_cmd::cargo::cargo_bin("cargo-aiguard")
-    })
-}
+use harness::aiguard_bin as bin;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

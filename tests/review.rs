@@ -10,9 +10,10 @@
 //!
 //! The builds share this workspace's target directory (`--offline`), so they take seconds.
 
+mod harness;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 /// The target directory this test binary was built in (`<target>/<profile>/deps/review-..`).
 fn target_dir() -> PathBuf {
@@ -30,37 +31,7 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The `cargo-aiguard` binary, built once in this target directory (see tests/cli.rs).
-fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev".to_string(),
-            Some(p) => p.to_string(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cargo-aiguard",
-                "--bin",
-                "cargo-aiguard",
-            ])
-            .args(["--profile", &profile])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building cargo-aiguard failed");
-        assert_cmd::cargo::cargo_bin("cargo-aiguard")
-    })
-}
+use harness::aiguard_bin as bin;
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a file in a directory")).expect("mkdir");
