@@ -2,49 +2,16 @@
 //!
 //! Each test writes a small crate into a temp directory and runs the real binary on it.
 
-use std::path::{Path, PathBuf};
+mod harness;
+
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
 const UNWRAP_MSG: &str = "`.unwrap()` panics if the value is `None` or `Err`";
 
-/// The `cargo-aiguard` binary. It belongs to another package of the workspace, so cargo does
-/// not build it for this test target: build it once (a no-op when it is fresh) in the same
-/// target directory and profile, then let assert_cmd find it.
-fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        // target/<profile>/deps/cli-<hash>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev".to_string(),
-            Some(p) => p.to_string(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cargo-aiguard",
-                "--bin",
-                "cargo-aiguard",
-                "--profile",
-                &profile,
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building cargo-aiguard failed");
-        assert_cmd::cargo::cargo_bin("cargo-aiguard")
-    })
-}
+use harness::aiguard_bin as bin;
 
 /// A temp crate `demo` holding `files` (path, contents); `Cargo.toml` is added unless given.
 fn krate(files: &[(&str, &str)]) -> TempDir {
@@ -591,4 +558,88 @@ fn symlink_loops() {
         .has("error: symbolic link loop")
         .has("src/looped.rs: error: could not read");
     r.err_has("2 files checked");
+}
+
+#[test]
+fn manifests_and_build_scripts() {
+    let dir = krate(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nserde-json = \"1\"\nrand = \"*\"\n# aiguard: allow(suspicious_dependency) our fork, reviewed\ntokio-rs = \"1\"\n",
+        ),
+        ("src/lib.rs", "pub fn f() {}\n"),
+        (
+            "build.rs",
+            "fn main() {\n    let _ = std::process::Command::new(\"curl\").arg(\"x\").status();\n}\n",
+        ),
+    ]);
+    run(dir.path(), &["--message-format", "short"])
+        .code(1)
+        .has("Cargo.toml:7:1: error[suspicious_dependency]: dependency `serde-json` looks like the well-known crate `serde_json`")
+        .has("Cargo.toml:8:8: warning[wildcard_dependency]: dependency `rand` accepts any version")
+        .has("build.rs:2:40: error[build_script_download]")
+        .lacks("tokio-rs");
+    run(dir.path(), &[])
+        .code(1)
+        .has("error[aiguard::suspicious_dependency]")
+        .has(" --> Cargo.toml:7:1")
+        .has("serde-json = \"1\"");
+    // The machine formats carry manifest findings too, located in Cargo.toml.
+    run(dir.path(), &["--message-format", "github"])
+        .code(1)
+        .has("::error file=Cargo.toml,line=7,endLine=7,col=1,endColumn=11,title=aiguard%3A%3Asuspicious_dependency::");
+    run(dir.path(), &["--message-format", "sarif"])
+        .code(1)
+        .has("\"ruleId\": \"suspicious_dependency\"")
+        .has("\"uri\": \"Cargo.toml\"");
+    run(dir.path(), &["--message-format", "json"])
+        .code(1)
+        .has("\"code\":\"aiguard::wildcard_dependency\"")
+        .has("\"file_name\":\"Cargo.toml\"");
+}
+
+/// The README's first command: the bundled demo crate shows real findings of many rules.
+#[test]
+fn demo_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = root.join("demo/Cargo.toml");
+    let out = run(
+        root,
+        &[
+            "--manifest-path",
+            manifest.to_str().expect("utf-8 path"),
+            "--message-format",
+            "short",
+        ],
+    );
+    out.code(1);
+    let stdout = out.stdout.clone();
+    let mut rules: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| {
+            l.split_once('[')
+                .and_then(|(_, r)| r.split_once(']'))
+                .map(|(r, _)| r)
+        })
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    for expected in [
+        "hardcoded_secret",
+        "non_constant_time_compare",
+        "unsafe_code",
+        "unwrap_used",
+        "expect_used",
+        "placeholder_code",
+        "lint_suppression",
+        "insecure_permissions",
+    ] {
+        assert!(
+            rules.contains(&expected),
+            "demo lacks `{expected}`: {stdout}"
+        );
+    }
+    // Findings come from AI items and the `[ai] paths` file only: human code stays quiet.
+    assert!(!stdout.contains("lookup_role"), "{stdout}");
+    assert!(!stdout.contains("load_accounts_checked"), "{stdout}");
 }

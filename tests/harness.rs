@@ -120,3 +120,40 @@ pub fn check_manifest_source(source: &str, config: &Config) -> Vec<(String, usiz
     out.sort();
     out
 }
+
+/// The `cargo-aiguard` binary. It belongs to another package of the workspace, so cargo does
+/// not build it for a test target of this one: build it once (a no-op when it is fresh) in
+/// the same target directory and profile, then let assert_cmd find it.
+pub fn aiguard_bin() -> &'static std::path::Path {
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        // target/<profile>/deps/<test>-<hash>
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>");
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev".to_string(),
+            Some(p) => p.to_string(),
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "cargo-aiguard",
+                "--bin",
+                "cargo-aiguard",
+            ])
+            .args(["--profile", &profile])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building cargo-aiguard failed");
+        assert_cmd::cargo::cargo_bin("cargo-aiguard")
+    })
+}

@@ -17,9 +17,10 @@
 //! Not seen: a `#[cfg(test)] mod tests;` declared in another file (the declaring file is not
 //! read), and items a macro generates (their tokens are not in the file as written).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::rc::Rc;
 use std::time::SystemTime;
 
 use aiguard_lints::ItemCtx;
@@ -37,8 +38,9 @@ struct FileInfo {
 }
 
 /// A file's info, with the modification time and length it was read at: a long-lived host
-/// (rust-analyzer's proc-macro server) sees files change.
-type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, u64, Arc<FileInfo>)>>;
+/// (rust-analyzer's proc-macro server) sees files change. Per thread: the engine's `UseMap`
+/// is not `Sync`, and expansions of one crate run on one thread.
+type Cache = RefCell<HashMap<PathBuf, (Option<SystemTime>, u64, Rc<FileInfo>)>>;
 
 /// The context of the item whose tokens are `item`.
 pub fn item_ctx(item: &TokenStream) -> ItemCtx {
@@ -86,23 +88,27 @@ fn source_file(span: Span) -> Option<PathBuf> {
     }
 }
 
-fn file_info(path: &Path) -> Option<Arc<FileInfo>> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
+fn file_info(path: &Path) -> Option<Rc<FileInfo>> {
+    thread_local! {
+        static CACHE: Cache = RefCell::new(HashMap::new());
+    }
     let meta = std::fs::metadata(path).ok()?;
     let stamp = (meta.modified().ok(), meta.len());
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    // A poisoned lock only means another expansion panicked; the data is still whole.
-    let mut files = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((modified, len, info)) = files.get(path)
-        && (*modified, *len) == stamp
-    {
-        return Some(Arc::clone(info));
+    let cached = CACHE.with(|c| {
+        c.borrow()
+            .get(path)
+            .filter(|(modified, len, _)| (*modified, *len) == stamp)
+            .map(|(_, _, info)| Rc::clone(info))
+    });
+    if cached.is_some() {
+        return cached;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    let info = Arc::new(scan_file(&text)?);
-    files.insert(path.to_path_buf(), (stamp.0, stamp.1, Arc::clone(&info)));
+    let info = Rc::new(scan_file(&text)?);
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .insert(path.to_path_buf(), (stamp.0, stamp.1, Rc::clone(&info)));
+    });
     Some(info)
 }
 

@@ -34,6 +34,12 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule with its family, levels and CWE
     Rules(RulesArgs),
+    /// Inventory of AI-generated code: items, models, review status, findings
+    List(ListArgs),
+    /// Write a commented aiguard.toml and say how to mark AI code
+    Init(InitArgs),
+    /// Stamp an AI item as reviewed: `review --by NAME FILE:LINE` or `review --by NAME ITEM::PATH`
+    Review(crate::commands::review::ReviewArgs),
 }
 
 #[derive(Debug, Default, Args)]
@@ -58,6 +64,15 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_name = "FMT", default_value = "human")]
     pub message_format: MessageFormat,
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only findings not recorded in the baseline FILE
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE; they are not reported
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Coloring
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
@@ -96,6 +111,15 @@ pub struct CheckArgs {
     /// Accepted for rust-analyzer's check command; has no effect
     #[arg(long, hide = true, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
+    /// Accepted like cargo's; has no effect (aiguard never uses the network)
+    #[arg(long, hide = true)]
+    pub locked: bool,
+    /// Accepted like cargo's; has no effect (aiguard never uses the network)
+    #[arg(long, hide = true)]
+    pub offline: bool,
+    /// Accepted like cargo's; has no effect (aiguard never uses the network)
+    #[arg(long, hide = true)]
+    pub frozen: bool,
 }
 
 /// What `-D` may name.
@@ -112,6 +136,16 @@ pub enum MessageFormat {
     Human,
     /// `file:line:col: level[rule]: message`, one a line
     Short,
+    /// cargo's JSON messages, one a line (`compiler-message`, then `build-finished`)
+    Json,
+    /// `json`, with ANSI colors in `rendered` (rust-analyzer passes this)
+    JsonDiagnosticRenderedAnsi,
+    /// `json`, with the short form in `rendered`
+    JsonDiagnosticShort,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -153,6 +187,57 @@ pub enum RulesFormat {
     Md,
     /// One JSON array of rule objects
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Files or directories to list instead of the cargo workspace
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Path to Cargo.toml
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Package to list (repeatable)
+    #[arg(short, long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+    /// List every workspace member
+    #[arg(long, visible_alias = "all")]
+    pub workspace: bool,
+    /// Exclude packages (with `--workspace`)
+    #[arg(long, value_name = "SPEC")]
+    pub exclude: Vec<String>,
+    /// Output format
+    #[arg(long, value_name = "FMT", default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text
+    Table,
+    /// One JSON object
+    Json,
+}
+
+impl ListArgs {
+    /// The workspace selection as check arguments.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            paths: self.paths.clone(),
+            manifest_path: self.manifest_path.clone(),
+            packages: self.packages.clone(),
+            workspace: self.workspace,
+            exclude: self.exclude.clone(),
+            ..CheckArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Path to Cargo.toml: aiguard.toml goes into its workspace root
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
 }
 
 impl CheckArgs {

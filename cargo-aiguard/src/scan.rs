@@ -48,6 +48,30 @@ impl std::ops::AddAssign for Totals {
     }
 }
 
+/// An AI item of a checked file, for `cargo aiguard list`.
+#[derive(Clone, Debug)]
+pub struct ItemInfo {
+    /// `fn`, `impl`, `mod`, ... or `file`.
+    pub kind: &'static str,
+    pub path: String,
+    pub model: Option<String>,
+    pub reviewed: Option<String>,
+    /// First and last line (1-based, inclusive).
+    pub lines: (usize, usize),
+}
+
+/// A checked file, for `cargo aiguard list`.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    /// The displayed path.
+    pub file: String,
+    /// Index into `Workspace::packages`.
+    pub pkg: usize,
+    pub lines: usize,
+    pub ai_lines: usize,
+    pub items: Vec<ItemInfo>,
+}
+
 /// One file to check, with what its includer knows about it.
 #[derive(Clone, Debug)]
 struct Job {
@@ -68,6 +92,7 @@ struct Outcome {
     diags: Vec<Diag>,
     children: Vec<Job>,
     totals: Totals,
+    file: Option<FileInfo>,
 }
 
 struct Ctx<'a> {
@@ -76,7 +101,10 @@ struct Ctx<'a> {
 }
 
 /// Checks every file of `ws`, following `mod` declarations from cargo targets.
-pub fn run(ws: &Workspace, pkgs: &[PkgConfig]) -> Result<(Vec<Diag>, Totals), String> {
+pub fn run(
+    ws: &Workspace,
+    pkgs: &[PkgConfig],
+) -> Result<(Vec<Diag>, Totals, Vec<FileInfo>), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("aiguard-scan-{i}"))
@@ -103,6 +131,7 @@ pub fn run(ws: &Workspace, pkgs: &[PkgConfig]) -> Result<(Vec<Diag>, Totals), St
     }
     let mut diags = Vec::new();
     let mut totals = Totals::default();
+    let mut files = Vec::new();
     while !frontier.is_empty() {
         let outcomes: Vec<Outcome> =
             pool.install(|| frontier.par_iter().map(|job| check_one(&cx, job)).collect());
@@ -110,6 +139,7 @@ pub fn run(ws: &Workspace, pkgs: &[PkgConfig]) -> Result<(Vec<Diag>, Totals), St
         for o in outcomes {
             diags.extend(o.diags);
             totals += o.totals;
+            files.extend(o.file);
             for child in o.children {
                 if seen.insert(child.canonical.clone()) {
                     frontier.push(child);
@@ -117,7 +147,7 @@ pub fn run(ws: &Workspace, pkgs: &[PkgConfig]) -> Result<(Vec<Diag>, Totals), St
             }
         }
     }
-    Ok((diags, totals))
+    Ok((diags, totals, files))
 }
 
 fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
@@ -194,6 +224,13 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         out.totals.suppressed =
             apply_suppressions(&text, &shown, &analysis.literal_ranges, &mut out.diags);
     }
+    out.file = Some(FileInfo {
+        file: shown.clone(),
+        pkg: job.pkg,
+        lines: out.totals.lines,
+        ai_lines: out.totals.ai_lines,
+        items: analysis.items,
+    });
     for (decl, loc) in analysis.decls {
         child(cx, job, &decl, &text, &shown, loc, &mut out);
     }
@@ -238,6 +275,7 @@ struct Analysis {
     decls: Vec<(ModDecl, Loc)>,
     ai_items: usize,
     ai_ranges: Vec<(usize, usize)>,
+    items: Vec<ItemInfo>,
     /// Byte ranges of literals (and doc comments) that mention `aiguard:`: a suppression
     /// comment found inside one is not a comment.
     literal_ranges: Vec<std::ops::Range<usize>>,
@@ -250,6 +288,7 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         decls: Vec::new(),
         ai_items: 0,
         ai_ranges: Vec::new(),
+        items: Vec::new(),
         literal_ranges: Vec::new(),
     };
     let parsed = match crate::parse::parse(text) {
@@ -308,6 +347,17 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         .filter(|i| i.kind != "file")
         .map(|i| (i.span.start().line, i.span.end().line))
         .collect();
+    a.items = report
+        .ai_items
+        .iter()
+        .map(|i| ItemInfo {
+            kind: i.kind,
+            path: i.path.clone(),
+            model: i.model.clone(),
+            reviewed: i.reviewed.clone(),
+            lines: (i.span.start().line, i.span.end().line),
+        })
+        .collect();
     if follow_mods {
         a.decls = workspace::mod_decls(&file)
             .into_iter()
@@ -345,6 +395,8 @@ fn finding_diag(f: &Finding, text: &str, shown: &str, base: usize) -> Option<Dia
     };
     let mut d = Diag::new(DiagKind::Finding, severity, f.message.clone());
     d.rule = Some(f.rule.name);
+    d.item_path = Some(f.item_path.clone());
+    d.model = f.ai.as_ref().and_then(|ai| ai.model.clone());
     d.file = Some(shown.to_string());
     d.primary = Some(locate(f.span, text, base));
     d.labels = f

@@ -18,6 +18,10 @@ pub struct Package {
     /// The directory holding its `Cargo.toml`.
     pub root: PathBuf,
     pub manifest: PathBuf,
+    /// Cargo's package id (empty in PATHS mode).
+    pub id: String,
+    /// The package's cargo targets (empty in PATHS mode).
+    pub targets: Vec<cargo_metadata::Target>,
 }
 
 /// A file the scan starts from: a target's root file or a file named on the command line.
@@ -196,6 +200,8 @@ fn select(meta: &Metadata, args: &CheckArgs, cwd: &Path) -> Result<Workspace, Bo
             name: p.name.to_string(),
             root: pkg_root,
             manifest,
+            id: p.id.repr.clone(),
+            targets: p.targets.clone(),
         });
         for t in &p.targets {
             let path = t.src_path.clone().into_std_path_buf();
@@ -269,6 +275,8 @@ pub fn from_paths(
             name: String::new(),
             manifest: root.join("Cargo.toml"),
             root,
+            id: String::new(),
+            targets: Vec::new(),
         }],
         roots,
         paths_mode: true,

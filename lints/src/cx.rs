@@ -45,6 +45,8 @@ pub struct Cx<'a> {
     pub(crate) report: Report,
     /// The expression being dispatched is the operand of `.await`.
     pub(crate) awaited: bool,
+    /// Per-function memo of shared analyses: (key, address of the last body it ran for).
+    fn_once: Vec<(&'static str, usize)>,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -113,6 +115,7 @@ impl<'a> Cx<'a> {
             async_stack: Vec::new(),
             report: Report::default(),
             awaited: false,
+            fn_once: Vec::new(),
         }
     }
 
@@ -160,6 +163,22 @@ impl<'a> Cx<'a> {
     /// The innermost enclosing function.
     pub fn current_fn(&self) -> Option<&FnFrame> {
         self.fns.last()
+    }
+
+    /// Runs a shared per-function analysis once: `true` the first time `key` is asked for the
+    /// function whose body is `block`, `false` for the next rules asking about the same
+    /// function (the rules of a family sharing one pass over it, from `check_fn`).
+    pub fn first_for_fn(&mut self, key: &'static str, block: &syn::Block) -> bool {
+        let addr = std::ptr::from_ref(block).addr();
+        if let Some(slot) = self.fn_once.iter_mut().find(|(k, _)| *k == key) {
+            if slot.1 == addr {
+                return false;
+            }
+            slot.1 = addr;
+            return true;
+        }
+        self.fn_once.push((key, addr));
+        true
     }
 
     /// Whether the innermost enclosing function is check-named.

@@ -2,11 +2,15 @@
 //! thread-bound and freed after each file): plain byte ranges, 1-based lines and columns,
 //! and the few source lines needed to show them. One `match` on `--message-format`.
 
+pub mod github;
 pub mod human;
+pub mod json;
+pub mod sarif;
 pub mod short;
 
 use std::io::{self, Write};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use crate::cli::MessageFormat;
 
@@ -125,6 +129,28 @@ impl Excerpt {
         })
     }
 
+    /// Line and column (1-based, in characters) of file offset `offset`, when it lies in
+    /// the excerpt.
+    pub fn position(&self, offset: usize) -> Option<(usize, usize)> {
+        let local = offset.checked_sub(self.offset)?;
+        if local > self.text.len() || !self.text.is_char_boundary(local) {
+            return None;
+        }
+        let before = &self.text[..local];
+        let line = self.line_start + before.bytes().filter(|&b| b == b'\n').count();
+        let line_begin = before.rfind('\n').map_or(0, |p| p + 1);
+        Some((line, before[line_begin..].chars().count() + 1))
+    }
+
+    /// The text of line `line` (1-based, without its line break), when the excerpt holds it.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let i = line.checked_sub(self.line_start)?;
+        self.text
+            .split('\n')
+            .nth(i)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
     /// `range` (file offsets) as offsets into the excerpt, clamped.
     pub fn local(&self, range: &Range<usize>) -> Range<usize> {
         let start = range.start.saturating_sub(self.offset).min(self.text.len());
@@ -160,6 +186,12 @@ pub struct Diag {
     pub children: Vec<Child>,
     /// The finding lies in AI code.
     pub in_ai: bool,
+    /// Path of the innermost named item around a finding (`auth::Server::login`).
+    pub item_path: Option<String>,
+    /// The model named by the AI item's marker.
+    pub model: Option<String>,
+    /// The finding's line-independent fingerprint (see `baseline`), set before filtering.
+    pub fingerprint: Option<crate::baseline::Fingerprint>,
 }
 
 impl Diag {
@@ -176,6 +208,9 @@ impl Diag {
             excerpt: None,
             children: Vec::new(),
             in_ai: false,
+            item_path: None,
+            model: None,
+            fingerprint: None,
         }
     }
 
@@ -242,18 +277,99 @@ impl Diag {
     }
 }
 
+impl Diag {
+    /// Where `loc` ends: line and column (1-based, in characters) just after its last
+    /// character. Computed from the excerpt; without one, the start with the byte length
+    /// added.
+    pub fn end_of(&self, loc: &Loc) -> (usize, usize) {
+        self.excerpt
+            .as_ref()
+            .and_then(|ex| ex.position(loc.range.end))
+            .filter(|end| *end >= (loc.line, loc.col))
+            .unwrap_or((loc.line, loc.col + loc.range.len()))
+    }
+
+    /// The source line the primary span starts on, when known.
+    pub fn primary_line(&self) -> Option<&str> {
+        let loc = self.primary.as_ref()?;
+        self.excerpt.as_ref()?.line(loc.line)
+    }
+}
+
+/// What the machine-readable formats need besides the diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The directory `Diag::file` paths are relative to.
+    pub base: PathBuf,
+    /// The directory SARIF and GitHub paths are relative to: the enclosing git repository's
+    /// root, else `base`.
+    pub repo_root: PathBuf,
+    /// The cargo packages checked (json's `package_id` and `target`).
+    pub packages: Vec<json::Package>,
+    /// Whether the run passes (json's `build-finished`, SARIF's `executionSuccessful`).
+    pub success: bool,
+}
+
+impl Context {
+    /// A context for files relative to `base`, in the git repository around `base` if any.
+    pub fn new(base: &Path) -> Context {
+        Context {
+            base: base.to_path_buf(),
+            repo_root: repo_root(base).unwrap_or_else(|| base.to_path_buf()),
+            packages: Vec::new(),
+            success: true,
+        }
+    }
+
+    /// The absolute path of a displayed file.
+    pub fn absolute(&self, file: &str) -> PathBuf {
+        self.base.join(file)
+    }
+
+    /// A displayed file's path relative to the repository root, with `/` separators; `None`
+    /// when the file lies outside it.
+    pub fn repo_path(&self, file: &str) -> Option<String> {
+        let abs = self.absolute(file);
+        let rel = if let Ok(rel) = abs.strip_prefix(&self.repo_root) {
+            rel.to_path_buf()
+        } else {
+            let abs = std::fs::canonicalize(&abs).ok()?;
+            let root = std::fs::canonicalize(&self.repo_root).ok()?;
+            abs.strip_prefix(root).ok()?.to_path_buf()
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.is_empty() || parts.iter().any(|p| p == ".." || p == ".") {
+            return None;
+        }
+        Some(parts.join("/"))
+    }
+}
+
+/// The nearest directory at or above `dir` holding `.git` (a directory, or a file in a
+/// worktree or submodule).
+pub fn repo_root(dir: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// Sorts diagnostics into report order.
 pub fn sort(diags: &mut [Diag]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// How diagnostics are written.
-pub struct Printer {
+pub struct Printer<'a> {
     pub format: MessageFormat,
     pub styled: bool,
+    pub ctx: &'a Context,
 }
 
-impl Printer {
+impl Printer<'_> {
     /// Writes every diagnostic to `out`.
     pub fn write_all(&self, out: &mut dyn Write, diags: &[Diag]) -> io::Result<()> {
         match self.format {
@@ -268,7 +384,28 @@ impl Printer {
                     writeln!(out, "{}", short::render(d))?;
                 }
             }
+            MessageFormat::Json => json::write(out, diags, self.ctx, json::Rendered::Plain)?,
+            MessageFormat::JsonDiagnosticRenderedAnsi => {
+                json::write(out, diags, self.ctx, json::Rendered::Ansi)?;
+            }
+            MessageFormat::JsonDiagnosticShort => {
+                json::write(out, diags, self.ctx, json::Rendered::Short)?;
+            }
+            MessageFormat::Sarif => sarif::write(out, diags, self.ctx)?,
+            MessageFormat::Github => {
+                for d in diags {
+                    writeln!(out, "{}", github::render(d, self.ctx))?;
+                }
+            }
         }
         Ok(())
+    }
+}
+
+impl MessageFormat {
+    /// Whether the format is read by programs: colors never apply, and notes for people go
+    /// to stderr.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, MessageFormat::Human | MessageFormat::Short)
     }
 }

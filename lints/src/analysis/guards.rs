@@ -1,8 +1,9 @@
 //! Guard detection: which length facts hold at a point of a function. A bounded walk of one
 //! function body keeps the facts established by enclosing conditions and by earlier early
-//! exits (`if v.is_empty() { return }`, `let .. else { return }`, `assert!(..)`), and hands
-//! every expression to a callback with the facts in force. Serves len_underflow,
-//! indexing_panic and off_by_one_range.
+//! exits (`if v.is_empty() { return }`, `let .. else { return }`, `assert!(..)`) and by
+//! loop bounds (`for i in 0..v.len()`, `v.iter().enumerate()`), and hands every expression
+//! to a callback with the facts in force. Serves len_underflow, indexing_panic and
+//! off_by_one_range.
 
 use quote::ToTokens;
 use syn::visit::{self, Visit};
@@ -22,6 +23,9 @@ pub enum Bound {
     Lit(u128),
     /// Normalized token text of a non-literal bound.
     Expr(String),
+    /// Strictly greater than this expression (normalized token text): `i < v.len()` gives
+    /// `v.len()` above `i`, so `v[i]` is in bounds. Implies `Expr` of the same text.
+    Above(String),
 }
 
 /// Normalized token text of an expression (whitespace-free), for matching subjects.
@@ -100,6 +104,13 @@ fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>) {
             };
             if n > 0 {
                 out.push(fact(len_of(&m.receiver), Bound::Lit(n as u128)));
+            } else if !matches!(
+                paths::peel(&m.args[0]),
+                syn::Expr::Lit(_) | syn::Expr::Closure(_)
+            ) {
+                // `s.ends_with(suffix)`: `s.len() >= suffix.len()`.
+                let arg = len_of(paths::peel(&m.args[0]));
+                out.push(fact(len_of(&m.receiver), Bound::Expr(arg)));
             }
         }
         // `v.last().is_some()`, `v.first() == Some(..)`.
@@ -129,14 +140,26 @@ fn compare(b: &syn::ExprBinary, want: bool, out: &mut Vec<Fact>) {
             (Bound::Lit(n), true) => Bound::Lit(n + 1),
             (Bound::Lit(n), false) => Bound::Lit(n),
             // `a > b` ⇒ `a >= b` suffices for `a - b`.
-            (e @ Bound::Expr(_), _) => e,
+            (e @ (Bound::Expr(_) | Bound::Above(_)), _) => e,
         };
         fact(text(subject), min)
     };
+    // "subject > bound" for a non-literal bound, kept for indexing (`i < v.len()`).
+    let above = |subject: &syn::Expr, bound: &syn::Expr| -> Option<Fact> {
+        int_lit(bound)
+            .is_none()
+            .then(|| fact(text(subject), Bound::Above(text(bound))))
+    };
     match (op, want) {
-        (BinOp::Gt(_), true) | (BinOp::Le(_), false) => out.push(lower(l, r, true)),
+        (BinOp::Gt(_), true) | (BinOp::Le(_), false) => {
+            out.push(lower(l, r, true));
+            out.extend(above(l, r));
+        }
         (BinOp::Ge(_), true) | (BinOp::Lt(_), false) => out.push(lower(l, r, false)),
-        (BinOp::Lt(_), true) | (BinOp::Ge(_), false) => out.push(lower(r, l, true)),
+        (BinOp::Lt(_), true) | (BinOp::Ge(_), false) => {
+            out.push(lower(r, l, true));
+            out.extend(above(r, l));
+        }
         (BinOp::Le(_), true) | (BinOp::Gt(_), false) => out.push(lower(r, l, false)),
         (BinOp::Eq(_), true) => {
             // `v.len() == 4`, `v.last() == Some(&b'\n')`.
@@ -188,7 +211,8 @@ pub fn holds(facts: &[Fact], subject: &str, min: &Bound) -> bool {
         f.subject == subject
             && match (&f.min, min) {
                 (Bound::Lit(have), Bound::Lit(need)) => have >= need,
-                (Bound::Expr(a), Bound::Expr(b)) => a == b,
+                (Bound::Expr(a) | Bound::Above(a), Bound::Expr(b))
+                | (Bound::Above(a), Bound::Above(b)) => a == b,
                 _ => false,
             }
     })
@@ -264,18 +288,198 @@ fn let_else_facts(local: &syn::Local) -> Vec<Fact> {
     Vec::new()
 }
 
-/// Walks one function body, calling `f(expr, facts)` for every expression.
+/// Iterator adapters that keep each item's index below the length of what they iterate
+/// (`(0..n).rev()`, `v.iter().enumerate().skip(1)`).
+fn is_index_preserving_adapter(method: &str) -> bool {
+    matches!(
+        method,
+        "rev"
+            | "skip"
+            | "take"
+            | "step_by"
+            | "filter"
+            | "skip_while"
+            | "take_while"
+            | "peekable"
+            | "inspect"
+            | "by_ref"
+            | "into_iter"
+    )
+}
+
+/// What an iterator's items are bounded by: `0..n` / `0..=n` (the item) or
+/// `x.iter().enumerate()` (the first tuple field).
+enum IterBound<'e> {
+    /// `start..end` (`closed` for `..=`).
+    Range { end: &'e syn::Expr, closed: bool },
+    /// `x.iter().enumerate()`: `x.len()` is above the index.
+    Enumerate { len: String },
+}
+
+fn iter_bound(iter: &syn::Expr) -> Option<IterBound<'_>> {
+    match paths::peel(iter) {
+        syn::Expr::Range(r) => Some(IterBound::Range {
+            end: r.end.as_deref()?,
+            closed: matches!(r.limits, syn::RangeLimits::Closed(_)),
+        }),
+        syn::Expr::MethodCall(m) if m.method == "enumerate" && m.args.is_empty() => {
+            let coll = match paths::peel(&m.receiver) {
+                syn::Expr::MethodCall(inner)
+                    if inner.args.is_empty()
+                        && matches!(
+                            inner.method.to_string().as_str(),
+                            "iter" | "iter_mut" | "into_iter" | "bytes" | "drain"
+                        ) =>
+                {
+                    paths::peel(&inner.receiver)
+                }
+                // `for (i, x) in (&v).into_iter().enumerate()` is rare; `v.into_iter()` above.
+                _ => return None,
+            };
+            let coll = match coll {
+                syn::Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "as_bytes" | "as_slice" | "as_str"
+                        ) =>
+                {
+                    &m.receiver
+                }
+                other => other,
+            };
+            Some(IterBound::Enumerate { len: len_of(coll) })
+        }
+        syn::Expr::MethodCall(m) if is_index_preserving_adapter(&m.method.to_string()) => {
+            iter_bound(&m.receiver)
+        }
+        _ => None,
+    }
+}
+
+/// The name a loop or closure pattern binds for the index: `i`, `&i`, `(i, _)`, `&(i, x)`.
+fn index_name(pat: &syn::Pat, tuple: bool) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(id) if !tuple && id.subpat.is_none() => Some(id.ident.to_string()),
+        syn::Pat::Tuple(t) if tuple => match t.elems.first()? {
+            syn::Pat::Ident(id) if id.subpat.is_none() => Some(id.ident.to_string()),
+            _ => None,
+        },
+        syn::Pat::Reference(r) => index_name(&r.pat, tuple),
+        syn::Pat::Type(t) => index_name(&t.pat, tuple),
+        syn::Pat::Paren(p) => index_name(&p.pat, tuple),
+        _ => None,
+    }
+}
+
+/// Facts about the variable `pat` binds while iterating `iter`: `for i in 0..v.len()` gives
+/// `v.len()` above `i`; `0..v.len() - 1` also above `i+1`; `0..=n` gives `n` at least `i`;
+/// `v.iter().enumerate()` gives `v.len()` above the index.
+pub fn iteration_facts(pat: &syn::Pat, iter: &syn::Expr) -> Vec<Fact> {
+    let mut out = Vec::new();
+    match iter_bound(iter) {
+        Some(IterBound::Range { end, closed }) => {
+            let Some(i) = index_name(pat, false) else {
+                return out;
+            };
+            if closed {
+                out.push(fact(text(end), Bound::Expr(i)));
+                return out;
+            }
+            out.push(fact(text(end), Bound::Expr(i.clone())));
+            out.push(fact(text(end), Bound::Above(i.clone())));
+            // `0..v.len() - k`: `v.len()` is above `i`, `i+1`, .., `i+k`.
+            if let syn::Expr::Binary(b) = paths::peel(end)
+                && matches!(b.op, syn::BinOp::Sub(_))
+                && let Some(k) = int_lit(&b.right)
+                && k <= 8
+            {
+                let subject = text(&b.left);
+                out.push(fact(subject.clone(), Bound::Above(i.clone())));
+                for j in 1..=k {
+                    out.push(fact(subject.clone(), Bound::Above(format!("{i}+{j}"))));
+                }
+            }
+        }
+        Some(IterBound::Enumerate { len }) => {
+            if let Some(i) = index_name(pat, true) {
+                out.push(fact(len, Bound::Above(i)));
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+/// Closure-taking iterator methods whose closure's first parameter is the item.
+fn is_item_closure_method(method: &str) -> bool {
+    matches!(
+        method,
+        "map"
+            | "for_each"
+            | "try_for_each"
+            | "filter"
+            | "filter_map"
+            | "flat_map"
+            | "any"
+            | "all"
+            | "find"
+            | "find_map"
+            | "position"
+            | "inspect"
+            | "take_while"
+            | "skip_while"
+            | "map_while"
+            | "max_by_key"
+            | "min_by_key"
+            | "partition"
+    )
+}
+
+/// Beyond this nesting the walk stops descending (no input can overflow the stack).
+const MAX_WALK_DEPTH: usize = 256;
+
+/// Walks one function body, calling `f(expr, facts)` for every expression (not inside macro
+/// bodies: see [`walk_with_facts_and_macros`]).
 pub fn walk_with_facts<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Expr, &[Fact])) {
     let mut w = Walker {
         facts: Vec::new(),
-        f,
+        f: Callback::Borrowed(f),
+        skip: None,
+        depth: 0,
     };
     w.visit_block(block);
 }
 
+/// Like [`walk_with_facts`], and also calls `f` on the expressions inside known macro bodies
+/// (`println!("{}", v[i])`, `assert_eq!(..)`) except those of macros `skip` rejects, with
+/// the facts in force at the macro. The callback cannot keep the expressions: those of
+/// macro bodies are parsed for the call.
+pub fn walk_with_facts_and_macros(
+    block: &syn::Block,
+    skip: &dyn Fn(&syn::Macro) -> bool,
+    f: &mut dyn FnMut(&syn::Expr, &[Fact]),
+) {
+    let mut w = Walker {
+        facts: Vec::new(),
+        f: Callback::Any(f),
+        skip: Some(skip),
+        depth: 0,
+    };
+    w.visit_block(block);
+}
+
+enum Callback<'f, 'a> {
+    Borrowed(&'f mut dyn FnMut(&'a syn::Expr, &[Fact])),
+    Any(&'f mut dyn FnMut(&syn::Expr, &[Fact])),
+}
+
 struct Walker<'f, 'a> {
     facts: Vec<Fact>,
-    f: &'f mut dyn FnMut(&'a syn::Expr, &[Fact]),
+    f: Callback<'f, 'a>,
+    /// Macros whose bodies are not walked.
+    skip: Option<&'f dyn Fn(&syn::Macro) -> bool>,
+    depth: usize,
 }
 
 impl Walker<'_, '_> {
@@ -289,6 +493,49 @@ impl Walker<'_, '_> {
 
 impl<'a> Visit<'a> for Walker<'_, 'a> {
     fn visit_block(&mut self, b: &'a syn::Block) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit_block_stmts(b);
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit_expr_inner(e);
+        self.depth -= 1;
+    }
+
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        // The expressions of a macro body are temporaries: they cannot be handed out with
+        // the walk's lifetime, only to a callback that does not keep them.
+        let Callback::Any(f) = &mut self.f else {
+            return;
+        };
+        if self.depth >= MAX_WALK_DEPTH || self.skip.is_some_and(|skip| skip(m)) {
+            return;
+        }
+        let exprs = macros::body_exprs(m);
+        let mut inner = Walker {
+            facts: self.facts.clone(),
+            f: Callback::Any(&mut **f),
+            skip: self.skip,
+            depth: self.depth + 1,
+        };
+        for e in &exprs {
+            inner.visit_expr(e);
+        }
+    }
+}
+
+impl<'a> Walker<'_, 'a> {
+    fn visit_block_stmts(&mut self, b: &'a syn::Block) {
         let n = self.facts.len();
         for stmt in &b.stmts {
             self.visit_stmt(stmt);
@@ -318,9 +565,40 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
         self.facts.truncate(n);
     }
 
-    fn visit_expr(&mut self, e: &'a syn::Expr) {
-        (self.f)(e, &self.facts);
+    fn visit_expr_inner(&mut self, e: &'a syn::Expr) {
+        match &mut self.f {
+            Callback::Borrowed(f) => f(e, &self.facts),
+            Callback::Any(f) => f(e, &self.facts),
+        }
         match e {
+            syn::Expr::ForLoop(l) => {
+                for attr in &l.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.visit_expr(&l.expr);
+                let t = iteration_facts(&l.pat, &l.expr);
+                self.with_facts(t, |w| w.visit_block(&l.body));
+            }
+            // `(0..v.len()).map(|i| v[i])`, `v.iter().enumerate().for_each(|(i, x)| ..)`.
+            syn::Expr::MethodCall(m)
+                if is_item_closure_method(&m.method.to_string())
+                    && matches!(m.args.first(), Some(syn::Expr::Closure(_))) =>
+            {
+                self.visit_expr(&m.receiver);
+                for arg in &m.args {
+                    match arg {
+                        syn::Expr::Closure(c) => {
+                            let t = c
+                                .inputs
+                                .first()
+                                .map(|p| iteration_facts(p, &m.receiver))
+                                .unwrap_or_default();
+                            self.with_facts(t, |w| w.visit_expr(&c.body));
+                        }
+                        other => self.visit_expr(other),
+                    }
+                }
+            }
             syn::Expr::If(i) => {
                 self.visit_expr(&i.cond);
                 let t = facts_of(&i.cond, true);
@@ -380,14 +658,6 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
             _ => visit::visit_expr(self, e),
         }
     }
-
-    fn visit_item(&mut self, _: &'a syn::Item) {}
-
-    fn visit_macro(&mut self, m: &'a syn::Macro) {
-        // Macro bodies are not walked here: their expressions are temporaries that cannot be
-        // handed out with the walk's lifetime. Rules see them through the checker instead.
-        let _ = m;
-    }
 }
 
 #[cfg(test)]
@@ -421,6 +691,58 @@ mod tests {
             [
                 fact("v.len()".into(), Bound::Lit(1)),
                 fact("w.len()".into(), Bound::Lit(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn strict_bounds() {
+        let f = facts_of(&cond("i < v.len()"), true);
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        assert!(holds(&f, "v.len()", &Bound::Expr("i".into())));
+        let f = facts_of(&cond("end > buf.len()"), false);
+        assert!(holds(&f, "buf.len()", &Bound::Expr("end".into())));
+        assert!(!holds(&f, "buf.len()", &Bound::Above("end".into())));
+    }
+
+    fn pat(s: &str) -> syn::Pat {
+        syn::parse::Parser::parse_str(syn::Pat::parse_single, s).unwrap()
+    }
+
+    #[test]
+    fn loop_facts() {
+        let f = iteration_facts(&pat("i"), &cond("0..v.len()"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("i"), &cond("(0..v.len() - 1).rev()"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i+1".into())));
+        let f = iteration_facts(&pat("i"), &cond("0..=n"));
+        assert!(!holds(&f, "n", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("(i, x)"), &cond("v.iter().enumerate().skip(1)"));
+        assert!(holds(&f, "v.len()", &Bound::Above("i".into())));
+        let f = iteration_facts(&pat("(i, c)"), &cond("s.chars().enumerate()"));
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn walks_loops_closures_and_macros() {
+        let body: syn::Block = syn::parse_str(
+            "{ for i in 0..v.len() { println!(\"{}\", v[i]); } (0..w.len()).map(|j| w[j]); x[k]; }",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        walk_with_facts_and_macros(&body, &|_| false, &mut |e, facts| {
+            if let syn::Expr::Index(ix) = e {
+                let coll = format!("{}.len()", text(&ix.expr));
+                let ok = holds(facts, &coll, &Bound::Above(text(&ix.index)));
+                seen.push((text(e), ok));
+            }
+        });
+        assert_eq!(
+            seen,
+            [
+                ("v[i]".to_owned(), true),
+                ("w[j]".to_owned(), true),
+                ("x[k]".to_owned(), false)
             ]
         );
     }

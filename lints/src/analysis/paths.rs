@@ -145,10 +145,24 @@ pub fn method_call<'a>(expr: &'a syn::Expr, name: &str) -> Option<&'a syn::ExprM
 
 /// `use` aliases of one file: the local name → the full path it stands for.
 /// `use sha1::Sha1 as Hasher;` maps `Hasher` → `sha1::Sha1`; `use std::fs;` maps `fs` →
-/// `std::fs`; globs are ignored.
-#[derive(Clone, Debug, Default)]
+/// `std::fs`; globs are ignored. It also keeps the initializers of the file's `static` and
+/// `const` items (not array tables), so that a rule can see what `EMAIL_RE` or `API_URL`
+/// stands for where it is used.
+#[derive(Clone, Default)]
 pub struct UseMap {
     map: HashMap<String, Vec<String>>,
+    consts: HashMap<String, syn::Expr>,
+}
+
+impl std::fmt::Debug for UseMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut consts: Vec<&String> = self.consts.keys().collect();
+        consts.sort();
+        f.debug_struct("UseMap")
+            .field("map", &self.map)
+            .field("consts", &consts)
+            .finish()
+    }
 }
 
 impl UseMap {
@@ -164,6 +178,8 @@ impl UseMap {
     pub fn add_item(&mut self, item: &syn::Item) {
         match item {
             syn::Item::Use(u) => self.add_tree(&u.tree, &mut Vec::new()),
+            syn::Item::Static(st) => self.add_const(&st.ident, &st.expr),
+            syn::Item::Const(c) => self.add_const(&c.ident, &c.expr),
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     for i in items {
@@ -173,6 +189,19 @@ impl UseMap {
             }
             _ => {}
         }
+    }
+
+    fn add_const(&mut self, ident: &syn::Ident, init: &syn::Expr) {
+        // Lookup tables are large and never what a rule looks for.
+        if !matches!(init, syn::Expr::Array(_) | syn::Expr::Repeat(_)) {
+            self.consts.insert(ident.to_string(), init.clone());
+        }
+    }
+
+    /// The initializer of the file-level `static`/`const` named `name` (array tables
+    /// excluded): `static EMAIL_RE: Lazy<Regex> = Lazy::new(|| ..)` gives the `Lazy::new(..)`.
+    pub fn const_init(&self, name: &str) -> Option<&syn::Expr> {
+        self.consts.get(name)
     }
 
     fn add_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {

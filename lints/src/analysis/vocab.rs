@@ -135,6 +135,13 @@ const SANITIZERS: &[&str] = &[
     "escape_sql_ident",
     "quote_identifier",
     "clean",
+    // taint-lite: shell quoting, HTML attribute encoders, URL percent-encoding
+    "try_quote",
+    "encode_minimal",
+    "encode_quoted_attribute",
+    "encode_unquoted_attribute",
+    "utf8_percent_encode",
+    "percent_encode",
 ];
 
 /// Words naming key material and one-time values that must come from a CSPRNG and must
@@ -175,10 +182,173 @@ const LOCATION_WORDS: &[&str] = &[
     "email", "path", "route", "callback", "return", "next", "location", "target",
 ];
 
+/// The location words whose values name where a request comes from or goes to (URLs,
+/// origins, hosts, domains, referers, redirects, emails): a prefix/suffix test of their raw
+/// string is a trust decision wherever it appears (prefix_authorization). The remaining
+/// location words (`path`, `route`, `target`, ..) are trust decisions only in auth code.
+const HOST_WORDS: &[&str] = &[
+    "url", "uri", "origin", "host", "hostname", "domain", "referer", "referrer", "redirect",
+    "email", "callback", "location", "webhook", "href",
+];
+
+/// Words of a request object (prefix_authorization: `req.path()` is the request's path).
+const REQUEST_WORDS: &[&str] = &["req", "request"];
+
+/// Words naming who acts: a user, login or account (debug_bypass: `if user == "admin"`).
+const PRINCIPAL_WORDS: &[&str] = &[
+    "user",
+    "username",
+    "login",
+    "account",
+    "principal",
+    "uid",
+    "userid",
+    "email",
+    "owner",
+];
+
+/// Words of functions and types that make up authentication or authorization code
+/// (debug_bypass: a bypass in an auth middleware or guard).
+const AUTH_CONTEXT_WORDS: &[&str] = &[
+    "auth",
+    "authn",
+    "authz",
+    "authenticate",
+    "authenticated",
+    "authentication",
+    "authorize",
+    "authorized",
+    "authorization",
+    "login",
+    "logon",
+    "signin",
+    "guard",
+    "permission",
+    "permissions",
+    "acl",
+    "rbac",
+    "jwt",
+    "session",
+    "credential",
+    "credentials",
+    "claims",
+    "identity",
+];
+
+/// Words of a verdict that grants (fail_open: `let allowed = ..unwrap_or(true)`).
+const VERDICT_WORDS: &[&str] = &[
+    "valid",
+    "authorized",
+    "authorised",
+    "allowed",
+    "permitted",
+    "authenticated",
+    "verified",
+    "trusted",
+    "granted",
+    "authentic",
+];
+
+/// Words of a verdict that denies: `is_revoked`, `blocked`, `denylist` (fail_open: for
+/// these a default of `false` or an empty list is the open one).
+const DENY_WORDS: &[&str] = &[
+    "revoked",
+    "revocation",
+    "blocked",
+    "blocklist",
+    "blocklisted",
+    "blacklist",
+    "blacklisted",
+    "banned",
+    "denied",
+    "deny",
+    "denylist",
+    "forbidden",
+    "expired",
+    "suspended",
+    "locked",
+    "rejected",
+    "required",
+    "requires",
+    "restricted",
+    "protected",
+];
+
+/// Words of values that validate input (unanchored_regex: `VALID_EMAIL`, `USERNAME_VALIDATOR`).
+const VALIDATOR_WORDS: &[&str] = &[
+    "valid",
+    "validator",
+    "validation",
+    "allowed",
+    "allowlist",
+    "whitelist",
+    "safe",
+];
+
+/// SQL statement verbs and clause words: a string with a verb and a clause word (or a
+/// `WHERE`) is a query (sql_injection).
+const SQL_VERBS: &[&str] = &[
+    "select", "insert", "update", "delete", "create", "drop", "alter", "truncate", "pragma",
+    "grant", "revoke", "replace", "merge", "upsert", "attach", "vacuum",
+];
+const SQL_CLAUSES: &[&str] = &[
+    "from",
+    "into",
+    "set",
+    "table",
+    "where",
+    "values",
+    "index",
+    "database",
+    "view",
+    "join",
+    "schema",
+    "trigger",
+    "returning",
+    "user",
+    "role",
+];
+
+/// Programs that run a string argument as a script (command_injection).
+const SHELLS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "csh",
+    "tcsh",
+    "ash",
+    "cmd",
+    "cmd.exe",
+    "powershell",
+    "powershell.exe",
+    "pwsh",
+    "pwsh.exe",
+];
+
+/// Words naming an HTTP client (ssrf): `client`, `http_client`, `agent`.
+const HTTP_CLIENT_WORDS: &[&str] = &["client", "http", "agent", "reqwest", "ureq", "https"];
+
 /// Words of env vars and flags that switch security checks off (debug_bypass).
 const BYPASS_WORDS: &[&str] = &[
-    "debug", "skip", "disable", "disabled", "bypass", "dev", "insecure", "no", "noauth", "unsafe",
-    "test", "testing", "local", "mock",
+    "debug",
+    "skip",
+    "disable",
+    "disabled",
+    "bypass",
+    "dev",
+    "insecure",
+    "no",
+    "noauth",
+    "unsafe",
+    "test",
+    "testing",
+    "local",
+    "mock",
+    "development",
+    "devel",
 ];
 
 /// Words of functions that make a secret safe to show (secret_in_log): `redact`, `mask`.
@@ -608,6 +778,63 @@ impl Vocab {
             .any(|w| LOCATION_WORDS.iter().any(|t| word_is(w, t)))
     }
 
+    /// Names a URL, origin, host, domain, referer, redirect target or email: the location
+    /// words minus the path-like ones (`path`, `route`, `target`) (prefix_authorization).
+    pub fn is_host_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| HOST_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a request object: `req`, `request`, `http_request` (prefix_authorization).
+    pub fn is_request_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| REQUEST_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names who acts: `user`, `username`, `login`, `account_name`, `email` (debug_bypass).
+    pub fn is_principal_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| PRINCIPAL_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names authentication or authorization code: `auth_middleware`, `require_login`,
+    /// `AuthGuard`, `JwtLayer`, `check_session` (debug_bypass); check-named fns are too.
+    pub fn is_auth_context_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| AUTH_CONTEXT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict that grants: `allowed`, `is_valid`, `authorized`, `verified`
+    /// (fail_open); check-named identifiers are too.
+    pub fn is_verdict_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VERDICT_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Names a verdict or list that denies: `is_revoked`, `blocked`, `denylist`,
+    /// `banned_ips` (fail_open: for these, `false`/empty is the permissive default).
+    pub fn is_deny_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| DENY_WORDS.iter().any(|t| word_is(w, t)))
+    }
+
+    /// Names a value that validates input: `VALID_EMAIL`, `username_validator`,
+    /// `ALLOWED_CHARS` (unanchored_regex); check-named identifiers are too.
+    pub fn is_validator_name(&self, ident: &str) -> bool {
+        self.is_check_fn(ident)
+            || split_words(ident)
+                .iter()
+                .any(|w| VALIDATOR_WORDS.iter().any(|t| w == t))
+    }
+
     /// An env var or flag that switches checks off: `DEBUG`, `SKIP_AUTH`, `DISABLE_AUTH`,
     /// `DEV_MODE`, `BYPASS_*`, `INSECURE` (debug_bypass).
     pub fn is_bypass_flag_name(&self, ident: &str) -> bool {
@@ -707,6 +934,36 @@ impl Vocab {
             || split_words(name)
                 .iter()
                 .any(|w| REDACTION_WORDS.iter().any(|t| w == t))
+    }
+
+    /// Whether a string (a format template, a built query with `{}` holes) reads as SQL: a
+    /// statement verb with a clause word (`SELECT .. FROM`, `INSERT INTO`, `DROP TABLE`), or
+    /// a `WHERE`.
+    pub fn is_sql_text(&self, text: &str) -> bool {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+        (has(SQL_VERBS) && has(SQL_CLAUSES)) || words.iter().any(|w| w == "where")
+    }
+
+    /// Whether a program (a name or a path: `/bin/sh`, `cmd.exe`) is a shell.
+    pub fn is_shell_program(&self, program: &str) -> bool {
+        let base = program
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(program)
+            .to_lowercase();
+        SHELLS.contains(&base.as_str())
+    }
+
+    /// Whether an identifier names an HTTP client (`client`, `http`, `self.agent`).
+    pub fn is_http_client_name(&self, ident: &str) -> bool {
+        split_words(ident)
+            .iter()
+            .any(|w| HTTP_CLIENT_WORDS.contains(&w.as_str()))
     }
 
     /// RULES.md "check-named function": the name is, or starts at a word boundary with, one of
@@ -1328,6 +1585,63 @@ pub fn is_test_tolerated_lint(lint: &str) -> bool {
     TEST_TOLERATED_LINTS.contains(&lint)
 }
 
+/// Filesystem and I/O operations whose only result is success or an `io::Error`
+/// (`fs::remove_file`, `file.flush()`, `f.sync_all()`): swallowing that error hides a failed
+/// write, a file left behind, permissions not applied. Used by `ignored_result`.
+const UNIT_IO_FNS: &[&str] = &[
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "create_dir",
+    "create_dir_all",
+    "rename",
+    "write",
+    "write_all",
+    "flush",
+    "sync_all",
+    "sync_data",
+    "set_len",
+    "set_permissions",
+];
+
+/// Calls whose value is not an error to look at, so discarding it is fine: collection
+/// updates returning the old value, a `bool` or the split-off part (`map.insert(k, v)`,
+/// `set.remove(&x)`, `queue.pop_front()`, `buf.split_to(n)`), and ownership moves whose drop
+/// is the point (`Box::from_raw(p)`, `Pin::from(..)`, `mem::take(&mut v)`). Used by
+/// `ignored_result`.
+const DISCARDABLE_VALUE_FNS: &[&str] = &[
+    "insert",
+    "remove",
+    "remove_entry",
+    "swap_remove",
+    "shift_remove",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "pop_first",
+    "pop_last",
+    "take",
+    "replace",
+    "split_off",
+    "split_to",
+    "get_or_insert",
+    "get_or_insert_with",
+    "from_raw",
+    "from",
+];
+
+/// Whether the value of a call to `name` is something to drop, not an error to handle
+/// (`map.insert(..)`, `set.remove(..)`, `Box::from_raw(..)`).
+pub fn is_discardable_value_fn(name: &str) -> bool {
+    DISCARDABLE_VALUE_FNS.contains(&name)
+}
+
+/// Whether `name` is a filesystem/I/O operation whose result only reports failure
+/// (`remove_file`, `write`, `flush`, `sync_all`, `set_permissions`, ..).
+pub fn is_unit_io_fn(name: &str) -> bool {
+    UNIT_IO_FNS.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1406,6 +1720,37 @@ mod tests {
         ] {
             assert!(!v.is_check_fn(s), "{s}");
         }
+    }
+
+    #[test]
+    fn logic_names() {
+        let v = Vocab::default();
+        for s in ["origin", "redirect_url", "allowedHost", "email", "referer"] {
+            assert!(v.is_host_name(s), "{s}");
+        }
+        for s in ["path", "route", "target", "hostile"] {
+            assert!(!v.is_host_name(s), "{s}");
+        }
+        for s in [
+            "auth_middleware",
+            "require_login",
+            "AuthGuard",
+            "JwtLayer",
+            "verify",
+        ] {
+            assert!(v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["author", "logger", "guardian_name"] {
+            assert!(!v.is_auth_context_name(s), "{s}");
+        }
+        for s in ["is_revoked", "blocked_ips", "DENYLIST"] {
+            assert!(v.is_deny_name(s), "{s}");
+        }
+        assert!(!v.is_deny_name("block_size"));
+        assert!(v.is_verdict_name("allowed") && v.is_verdict_name("is_valid"));
+        assert!(!v.is_verdict_name("value"));
+        assert!(v.is_principal_name("username") && v.is_principal_name("user"));
+        assert!(!v.is_principal_name("role"));
     }
 
     #[test]

@@ -40,8 +40,9 @@ pub fn verify_webhook(headers: &HashMap<String, String>, body: &[u8]) -> bool {
 /// Validates an API token.
 #[ai_generated(model = "claude-3.5-sonnet")]
 pub fn validate_token(token: &str) -> Result<(), String> {
-    // In a real application, you would check the token against the database.
-    let _ = token;
+    if token.is_empty() {
+        return Err("In a real application, check the token against the session store".into());
+    }
     Ok(())
 }
 

@@ -63,12 +63,22 @@ impl Rule for StaleReview {
             return;
         }
         let span = marker.digest_span.unwrap_or_else(|| item.name_span());
+        let command = review_command(cx);
         cx.report(
             &Self::META,
             span,
             format!("this item changed since {who} reviewed it"),
         )
         .label(item.name_span(), "the reviewed item")
-        .help("review the change, then renew the stamp with `cargo aiguard review --by NAME FILE:LINE`");
+        .help(format!(
+            "review the change, then renew the stamp: `{command}`"
+        ));
     }
+}
+
+/// The command that stamps the current item: `cargo aiguard review --by NAME auth::verify`.
+pub(super) fn review_command(cx: &Cx<'_>) -> String {
+    let path = cx.item_path();
+    let target = if path.is_empty() { "FILE:LINE" } else { &path };
+    format!("cargo aiguard review --by NAME {target}")
 }

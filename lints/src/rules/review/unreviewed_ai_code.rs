@@ -47,11 +47,12 @@ impl Rule for UnreviewedAiCode {
         if marker.reviewed.is_some() || enclosing_stamp {
             return;
         }
+        let command = super::stale_review::review_command(cx);
         cx.report(
             &Self::META,
             item.name_span(),
             "this AI-generated item has no review stamp",
         )
-        .help("have a human read it, then run `cargo aiguard review --by NAME FILE:LINE`");
+        .help(format!("have a human read it, then stamp it: `{command}`"));
     }
 }

@@ -4,6 +4,10 @@ rules! {
     unwrap_used::UnwrapUsed,
     expect_used::ExpectUsed,
     placeholder_code::PlaceholderCode,
+    unbounded_read::UnboundedRead,
+    panic_macro::PanicMacro,
+    ignored_result::IgnoredResult,
+    indexing_panic::IndexingPanic,
 }
 
 use crate::analysis::paths;
@@ -30,6 +34,28 @@ pub(crate) fn is_ufcs_method(expr: &syn::Expr, uses: &paths::UseMap, names: &[&s
     segs.len() >= 2
         && names.iter().any(|n| segs[segs.len() - 1] == *n)
         && matches!(segs[segs.len() - 2].as_str(), "Option" | "Result")
+}
+
+/// An expression as it would be written: `self.items[i + 1]`, `buf[1..n]`.
+pub(crate) fn code(e: &syn::Expr) -> String {
+    let mut s = quote::ToTokens::to_token_stream(e).to_string();
+    for (from, to) in [
+        (" . ", "."),
+        (" .. ", ".."),
+        (" ..= ", "..="),
+        (".. ", ".."),
+        (" ..", ".."),
+        (" (", "("),
+        (" [", "["),
+        (" ::", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+        (" ?", "?"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
 }
 
 #[cfg(test)]
