@@ -39,6 +39,28 @@ fn share(path: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777))
 }
 
+/// A stand-in for `rusqlite::Connection`.
+struct Connection;
+
+impl Connection {
+    fn execute(&self, _sql: &str, _params: [&str; 0]) -> Result<usize, String> {
+        Ok(0)
+    }
+}
+
+/// injection
+#[ai_generated]
+fn delete_user(conn: &Connection, username: &str) -> Result<usize, String> {
+    conn.execute(&format!("DELETE FROM users WHERE name = '{username}'"), [])
+}
+
+/// logic
+#[ai_generated]
+fn verify_webhook(payload: &[u8], signature: &str) -> Result<(), String> {
+    let _ = (payload, signature);
+    Ok(())
+}
+
 /// robustness
 #[ai_generated]
 fn refresh_tokens() -> usize {
@@ -81,4 +103,5 @@ fn main() {
     let _ = (BILLING_API_KEY, verify_signature(b"a", b"b"), insecure_client());
     let _ = (share(Path::new("x")), refresh_tokens(), without_newline(""), decode(Vec::new()));
     let _ = (bump(&Mutex::new(0), async {}), reviewed_then_changed(1));
+    let _ = (delete_user(&Connection, "x"), verify_webhook(b"", ""));
 }
