@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 
 /// Upper bound of the nesting measure (see [`too_deep`]). syn needs about 3-4 KB of stack per
 /// unit in release builds; the scan threads have 256 MB, so this leaves a 4x margin.
@@ -117,66 +117,122 @@ fn skip_trivia(mut s: &str) -> &str {
     }
 }
 
-/// Bounds how deep syn can recurse on `tokens`, without recursing itself. The measure at a
-/// token: for every enclosing group, the tokens before it since the last separator at that
-/// level, plus one, plus the tokens since the last separator at the token's own level.
-/// Separators: `;`, `,` outside `<..>`, and the end of a `{..}` group. Every construct syn
-/// parses recursively (groups, prefix operators, closures, `Box<Box<..>>`, `fn() -> fn()`)
-/// spends at least one unit of this measure per level. Returns the token that passes
+/// Bounds how deep syn can recurse on `tokens`, and how deep the syntax tree it builds can
+/// be, without recursing itself. The measure at a token: for every enclosing group, the tokens
+/// before it since the last separator at that level, plus one, plus the tokens since the last
+/// separator at the token's own level. Separators: `;`; `,` outside `<..>` and outside closure
+/// parameters `|..|`; and the end of a `{..}` group, unless the next token continues the same
+/// expression (an operator, `.`, `?`, `else`: `{..} = {..} = ..`, else-if chains). Every
+/// construct syn parses recursively (groups, prefix operators, closures, `Box<Box<..>>`,
+/// `fn() -> fn()`) and every chain it builds into a deep tree (binary operators, method calls,
+/// else-if) spends at least one unit of this measure per level. Returns the token that passes
 /// [`MAX_NESTING`].
 pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
     struct Level {
         iter: proc_macro2::token_stream::IntoIter,
         base: usize,
         seg: usize,
+        /// `<` minus `>` (not counting `->` and `=>`) since the last `;`.
         angle: usize,
         brace: bool,
+        /// Between the `|`s of closure parameters.
+        params: bool,
+        /// The previous token was a `|` joint with this one, as in `a || b`: not a closure.
+        pipe_pair: bool,
+        /// The previous token was a punctuation joint with this one (`-` of `->`).
+        joint: Option<char>,
+        /// The previous token could end an operand: a `|` after it is binary.
+        operand: bool,
+        /// A `{..}` group just ended at this level: the measure before it, restored if the
+        /// next token continues the expression.
+        after_brace: Option<usize>,
     }
-    let mut stack = vec![Level {
-        iter: tokens.clone().into_iter(),
-        base: 0,
-        seg: 0,
-        angle: 0,
-        brace: false,
-    }];
+    fn level(iter: proc_macro2::token_stream::IntoIter, base: usize, brace: bool) -> Level {
+        Level {
+            iter,
+            base,
+            seg: 0,
+            angle: 0,
+            brace,
+            params: false,
+            pipe_pair: false,
+            joint: None,
+            operand: false,
+            after_brace: None,
+        }
+    }
+    let mut stack = vec![level(tokens.clone().into_iter(), 0, false)];
     while let Some(top) = stack.last_mut() {
         let Some(tt) = top.iter.next() else {
             let done = stack.pop();
             if let (Some(done), Some(parent)) = (done, stack.last_mut())
                 && done.brace
             {
+                parent.after_brace = Some(parent.seg);
                 parent.seg = 0;
             }
             continue;
         };
+        if let Some(before) = top.after_brace.take() {
+            let continues = match &tt {
+                TokenTree::Punct(p) => !matches!(p.as_char(), '#' | ';' | ',' | '\''),
+                TokenTree::Ident(i) => i == "else" || i == "as",
+                _ => false,
+            };
+            if continues {
+                top.seg += before;
+            }
+        }
         top.seg += 1;
         let span = tt.span();
+        let pipe_pair = std::mem::take(&mut top.pipe_pair);
+        let joint = top.joint.take();
+        let operand = std::mem::take(&mut top.operand);
         match tt {
             TokenTree::Group(g) => {
                 let base = top.base + top.seg;
                 if base > MAX_NESTING {
                     return Some(g.span_open());
                 }
-                stack.push(Level {
-                    iter: g.stream().into_iter(),
+                // `{..} |x| ..` may be a statement, then a closure
+                top.operand = g.delimiter() != Delimiter::Brace;
+                stack.push(level(
+                    g.stream().into_iter(),
                     base,
-                    seg: 0,
-                    angle: 0,
-                    brace: g.delimiter() == Delimiter::Brace,
-                });
+                    g.delimiter() == Delimiter::Brace,
+                ));
                 continue;
             }
-            TokenTree::Punct(p) => match p.as_char() {
-                ';' => {
-                    top.seg = 0;
-                    top.angle = 0;
+            TokenTree::Punct(p) => {
+                if p.spacing() == Spacing::Joint {
+                    top.joint = Some(p.as_char());
                 }
-                ',' if top.angle == 0 => top.seg = 0,
-                '<' => top.angle += 1,
-                '>' => top.angle = top.angle.saturating_sub(1),
-                _ => {}
-            },
-            TokenTree::Ident(_) | TokenTree::Literal(_) => {}
+                match p.as_char() {
+                    ';' => {
+                        top.seg = 0;
+                        top.angle = 0;
+                        top.params = false;
+                    }
+                    ',' if top.angle == 0 && !top.params => top.seg = 0,
+                    '<' => top.angle += 1,
+                    '>' if !matches!(joint, Some('-' | '=')) => {
+                        top.angle = top.angle.saturating_sub(1);
+                    }
+                    '|' if top.params => top.params = false,
+                    '|' if pipe_pair => {}
+                    // A `|` where an operand may start opens closure parameters.
+                    '|' if !operand => top.params = true,
+                    '|' => top.pipe_pair = p.spacing() == Spacing::Joint,
+                    _ => {}
+                }
+            }
+            TokenTree::Ident(i) => {
+                // `move |x| ..`, `return |x| ..`: a `|` after these starts a closure.
+                top.operand = !["move", "return", "break", "async", "static", "yield", "in", "else"]
+                    .iter()
+                    .any(|k| i == k);
+            }
+            TokenTree::Literal(_) => top.operand = true,
         }
         if top.base + top.seg > MAX_NESTING {
             return Some(span);
@@ -250,6 +306,31 @@ mod tests {
             "fn f() {{ {}1; }}",
             "|x| ".repeat(n / 3)
         )));
+        // commas that do not end the nesting: closure parameters, `->` inside `<..>`,
+        // const-generic blocks
+        assert!(!depth_ok(&format!(
+            "fn f() {{ {}1; }}",
+            "|a, b| ".repeat(n / 3)
+        )));
+        assert!(!depth_ok(&format!(
+            "type T = {}u8{};",
+            "A<fn() -> B, ".repeat(n / 3),
+            ">".repeat(n / 3)
+        )));
+        assert!(!depth_ok(&format!(
+            "type T = {}u8{};",
+            "A<{1}, ".repeat(n / 3),
+            ">".repeat(n / 3)
+        )));
+        // chains syn parses in a loop into a deep tree: else-if, assignments of blocks
+        assert!(!depth_ok(&format!(
+            "fn f() {{ if a {{}} {} }}",
+            "else if a {} ".repeat(n / 3)
+        )));
+        assert!(!depth_ok(&format!(
+            "fn f() {{ a {} }}",
+            "= {1} ".repeat(n / 2)
+        )));
         // long but flat: separators reset the measure
         assert!(depth_ok(&format!(
             "const A: &[u8] = &[{}];",
@@ -262,6 +343,19 @@ mod tests {
         assert!(depth_ok(&format!(
             "fn f() {{ match x {{ {} }} }}",
             "1 => {}\n".repeat(n)
+        )));
+        assert!(depth_ok(&format!(
+            "fn f() {{ {} }}",
+            "if a { b } else if c { d } else { e }\n".repeat(n)
+        )));
+        assert!(depth_ok(&"#[derive(Debug)]\npub struct S { a: u8 }\nimpl S { fn f(&self) {} }\n".repeat(n)));
+        assert!(depth_ok(&format!(
+            "const A: &[u8] = &[{}];",
+            "A | B, C, ".repeat(n)
+        )));
+        assert!(depth_ok(&format!(
+            "fn f() {{ {} }}",
+            "v.iter().map(|a| a || b).filter(|(a, b)| a != b).count();\n".repeat(n)
         )));
     }
 

@@ -605,6 +605,24 @@ pub fn split_words(ident: &str) -> Vec<String> {
     words
 }
 
+/// `joined` (words joined with `_`) is `t` or `ts`, starts with `t_`, ends with `_t` or
+/// `_ts`, or holds `_t_`; without allocating, as this runs for most identifiers.
+fn joined_has_phrase(joined: &str, t: &str) -> bool {
+    let b = joined.as_bytes();
+    let n = t.len();
+    joined == t
+        || (b.len() == n + 1 && joined.starts_with(t) && b[n] == b's')
+        || (b.len() > n && joined.starts_with(t) && b[n] == b'_')
+        || (b.len() > n && joined.ends_with(t) && b[b.len() - n - 1] == b'_')
+        || (b.len() > n + 1
+            && b[b.len() - 1] == b's'
+            && joined[..b.len() - 1].ends_with(t)
+            && b[b.len() - n - 2] == b'_')
+        || joined.match_indices(t).any(|(i, _)| {
+            i > 0 && b[i - 1] == b'_' && b.get(i + n) == Some(&b'_')
+        })
+}
+
 fn word_is(word: &str, term: &str) -> bool {
     word == term || (word.len() == term.len() + 1 && word.starts_with(term) && word.ends_with('s'))
 }
@@ -657,15 +675,16 @@ impl Vocab {
         if single {
             return true;
         }
+        if words.len() < 2 {
+            // every phrase has an `_`: a single word joins to none
+            return false;
+        }
         let joined = words.join("_");
         let phrase = |term: &str| {
-            let t = term.to_lowercase();
-            joined == t
-                || joined.starts_with(&format!("{t}_"))
-                || joined.ends_with(&format!("_{t}"))
-                || joined.ends_with(&format!("_{t}s"))
-                || joined == format!("{t}s")
-                || joined.contains(&format!("_{t}_"))
+            if term.bytes().any(|b| b.is_ascii_uppercase()) {
+                return joined_has_phrase(&joined, &term.to_lowercase());
+            }
+            joined_has_phrase(&joined, term)
         };
         SECRET_PAIRS.iter().any(|p| phrase(p))
             || self
@@ -1396,22 +1415,27 @@ fn slot_matches(slot: &str, word: &str) -> bool {
 
 /// Matches `pattern`'s slots against the words from index `at`; returns the index after the
 /// last matched word.
-fn match_slots(slots: &[&str], text: &str, words: &[(usize, usize)], at: usize) -> Option<usize> {
-    let Some((slot, rest)) = slots.split_first() else {
+fn match_slots(
+    mut slots: std::str::Split<'_, char>,
+    text: &str,
+    words: &[(usize, usize)],
+    at: usize,
+) -> Option<usize> {
+    let Some(slot) = slots.next() else {
         return Some(at);
     };
     let (slot, optional) = match slot.strip_suffix('?') {
         Some(s) => (s, true),
-        None => (*slot, false),
+        None => (slot, false),
     };
     if let Some(&(s, e)) = words.get(at)
         && slot_matches(slot, &text[s..e])
-        && let Some(end) = match_slots(rest, text, words, at + 1)
+        && let Some(end) = match_slots(slots.clone(), text, words, at + 1)
     {
         return Some(end);
     }
     if optional {
-        return match_slots(rest, text, words, at);
+        return match_slots(slots, text, words, at);
     }
     None
 }
@@ -1476,6 +1500,21 @@ fn is_technical_use(
     }
 }
 
+/// Whether `word` matches the first slot of some [`PLACEHOLDER_PHRASES`] pattern (a cheap
+/// filter: ASCII case is ignored even for the all-caps marks).
+fn may_start_phrase(word: &str) -> bool {
+    PLACEHOLDER_PHRASES.iter().any(|(pattern, _)| {
+        let first = pattern.split(' ').next().unwrap_or_default();
+        first
+            .trim_end_matches('?')
+            .split('|')
+            .any(|alt| alt.len() == word.len() && alt.eq_ignore_ascii_case(word))
+    }) || PLACEHOLDER_PHRASES
+        .iter()
+        // a pattern whose first slot is optional may start at its second
+        .any(|(pattern, _)| pattern.split(' ').next().is_some_and(|f| f.ends_with('?')))
+}
+
 /// Every placeholder mark in `text` (prose of a doc comment or a string literal), in order:
 /// the marks AI assistants leave where they skipped the hard part (RULES.md placeholder_code).
 pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
@@ -1484,9 +1523,16 @@ pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
     let mut i = 0;
     while i < words.len() {
         let mut advanced = false;
+        // Most words start no phrase: skip them before trying every phrase (this runs on
+        // every doc comment of every file).
+        let (ws, we) = words[i];
+        if !may_start_phrase(&text[ws..we]) {
+            i += 1;
+            continue;
+        }
         for &(pattern, strength) in PLACEHOLDER_PHRASES {
-            let slots: Vec<&str> = pattern.split(' ').collect();
-            let Some(end) = match_slots(&slots, text, &words, i) else {
+            // an iterator, not a `Vec`: this runs for every word of every doc comment
+            let Some(end) = match_slots(pattern.split(' '), text, &words, i) else {
                 continue;
             };
             if end == i || is_technical_use(pattern, text, &words, i, end) {

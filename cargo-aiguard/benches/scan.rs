@@ -1,0 +1,300 @@
+//! Throughput of `cargo aiguard` against bare `syn::parse_file`, on one directory.
+//!
+//! ```text
+//! cargo bench -p cargo-aiguard --bench scan -- DIR [--threads 1,2] [--repeat 3] [--ai]
+//! ```
+//!
+//! For each thread count, runs (`--repeat` times, keeping the fastest) two child processes
+//! over the same `.rs` files (found the way `cargo aiguard check DIR` finds them: `target/`
+//! and hidden directories skipped, symbolic links followed):
+//! - `parse`: this binary re-run in its parse-only mode: read each file and
+//!   `syn::parse_file` it on a rayon pool with the scan's thread count and stack size,
+//!   freeing proc-macro2's span map after each file as the scan does;
+//! - `scan`: the `cargo-aiguard` binary built with this bench, `check --message-format short
+//!   DIR`, its output discarded, with `RAYON_NUM_THREADS` set. With `--ai`, from a temporary
+//!   directory whose `aiguard.toml` says `[ai] paths = ["**"]`: every file is AI code, so
+//!   every rule runs at its AI level; without it, the default config.
+//!
+//! Times are wall-clock times of the whole process (start-up, directory walk, report
+//! included). Peak memory is the child's `VmHWM` (peak resident set) from `/proc`, read every
+//! 2 ms while it runs (Linux only; `-` elsewhere).
+//!
+//! Not a test: CI never runs it. `scripts/bench.sh` runs the usual set.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+/// The scan's thread stack size (`scan.rs`), so that deep files parse in both modes.
+const STACK_SIZE: usize = 256 << 20;
+
+struct Args {
+    dir: PathBuf,
+    threads: Vec<usize>,
+    repeat: usize,
+    ai: bool,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: cargo bench -p cargo-aiguard --bench scan -- DIR [--threads 1,2] [--repeat N] [--ai]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Args {
+    let mut args = Args {
+        dir: PathBuf::new(),
+        threads: vec![1, 2],
+        repeat: 3,
+        ai: false,
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            // cargo bench passes `--bench` to harness-less benches
+            "--bench" => {}
+            "--ai" => args.ai = true,
+            "--threads" => {
+                let v = it.next().unwrap_or_else(|| usage());
+                args.threads = v
+                    .split(',')
+                    .map(|n| n.trim().parse().unwrap_or_else(|_| usage()))
+                    .collect();
+            }
+            "--repeat" => {
+                args.repeat = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| usage());
+            }
+            _ if a.starts_with('-') => usage(),
+            _ => args.dir = PathBuf::from(a),
+        }
+    }
+    if args.dir.as_os_str().is_empty() || args.threads.is_empty() || args.repeat == 0 {
+        usage();
+    }
+    args
+}
+
+/// The `.rs` files under `dir`, as `cargo aiguard check DIR` walks it.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with('.') || n == "target")
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+/// The parse-only child: prints `files bytes parsed failed`.
+fn parse_child(dir: &Path, threads: usize) {
+    let files = rust_files(dir);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(STACK_SIZE)
+        .build()
+        .expect("a rayon pool");
+    let (bytes, parsed) = pool.install(|| {
+        files
+            .par_iter()
+            .map(|p| {
+                let Ok(text) = std::fs::read_to_string(p) else {
+                    return (0, 0);
+                };
+                let ok = syn::parse_file(&text).is_ok();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                (text.len(), usize::from(ok))
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
+    println!("{} {bytes} {parsed} {}", files.len(), files.len() - parsed);
+}
+
+/// One timed child run.
+struct Sample {
+    wall: Duration,
+    /// Peak resident set, in bytes.
+    peak: Option<u64>,
+    stdout: String,
+    stderr: String,
+}
+
+/// `VmHWM` of a running process, in bytes.
+fn vm_hwm(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn run_child(mut cmd: Command) -> Sample {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("spawn the child process");
+    // Drain the pipes on their own threads so a large report cannot block the child.
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let out_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        // Keep only the beginning: the report can be large.
+        s.push_str(&String::from_utf8_lossy(&buf[..buf.len().min(4096)]));
+        s
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let mut peak = None;
+    let wall = loop {
+        if let Some(h) = vm_hwm(child.id()) {
+            peak = Some(peak.map_or(h, |p: u64| p.max(h)));
+        }
+        match child.try_wait().expect("wait for the child") {
+            Some(_) => break start.elapsed(),
+            None => std::thread::sleep(Duration::from_millis(2)),
+        }
+    };
+    Sample {
+        wall,
+        peak,
+        stdout: out_thread.join().unwrap_or_default(),
+        stderr: err_thread.join().unwrap_or_default(),
+    }
+}
+
+/// The fastest of `repeat` runs, and the median time.
+fn best_of(repeat: usize, mut make: impl FnMut() -> Command) -> (Sample, Duration) {
+    let mut samples: Vec<Sample> = (0..repeat).map(|_| run_child(make())).collect();
+    samples.sort_by_key(|s| s.wall);
+    let median = samples[samples.len() / 2].wall;
+    (samples.swap_remove(0), median)
+}
+
+fn mb(bytes: u64) -> f64 {
+    // lossless for any realistic size
+    #[allow(clippy::cast_precision_loss)]
+    let b = bytes as f64;
+    b / 1e6
+}
+
+fn peak_str(p: Option<u64>) -> String {
+    p.map_or_else(|| "-".to_string(), |p| format!("{:.0} MB", mb(p)))
+}
+
+fn main() {
+    let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().is_some_and(|a| a == "--parse-child") {
+        argv.next();
+        let dir = argv.next().unwrap_or_else(|| usage());
+        let threads = argv
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| usage());
+        parse_child(Path::new(&dir), threads);
+        return;
+    }
+    let args = parse_args(argv);
+    let dir = std::fs::canonicalize(&args.dir).unwrap_or_else(|e| {
+        eprintln!("error: could not read `{}`: {e}", args.dir.display());
+        std::process::exit(2)
+    });
+    let me = std::env::current_exe().expect("the bench's own path");
+    let aiguard = PathBuf::from(env!("CARGO_BIN_EXE_cargo-aiguard"));
+    let scratch = std::env::temp_dir().join(format!("aiguard-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("a scratch directory");
+    if args.ai {
+        std::fs::write(scratch.join("aiguard.toml"), "[ai]\npaths = [\"**\"]\n")
+            .expect("write aiguard.toml");
+    }
+    println!(
+        "dir {}  config {}  best of {} runs (median in parentheses)",
+        dir.display(),
+        if args.ai {
+            "[ai] paths = [\"**\"] (every file AI code)"
+        } else {
+            "default"
+        },
+        args.repeat
+    );
+    let mut one_thread: Option<(Duration, Duration)> = None;
+    for &threads in &args.threads {
+        let (parse, parse_median) = best_of(args.repeat, || {
+            let mut c = Command::new(&me);
+            c.arg("--parse-child").arg(&dir).arg(threads.to_string());
+            c
+        });
+        let counts: Vec<u64> = parse
+            .stdout
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [files, bytes, _parsed, failed] = counts[..] else {
+            eprintln!("error: the parse child failed: {}", parse.stderr);
+            std::process::exit(2)
+        };
+        let (scan, scan_median) = best_of(args.repeat, || {
+            let mut c = Command::new(&aiguard);
+            c.current_dir(&scratch)
+                .env("RAYON_NUM_THREADS", threads.to_string())
+                .args(["aiguard", "check", "--message-format", "short", "--color"])
+                .args(["never"])
+                .arg(&dir);
+            c
+        });
+        let summary = scan
+            .stderr
+            .lines()
+            .rfind(|l| l.starts_with("aiguard:"))
+            .unwrap_or("(no summary line)");
+        let rate = |d: Duration| mb(bytes) / d.as_secs_f64();
+        println!("\nthreads {threads}: {files} files, {:.1} MB", mb(bytes));
+        println!(
+            "  bare parse   {:>7.2}s ({:.2}s)  {:>6.1} MB/s  peak {}  ({failed} files syn rejects)",
+            parse.wall.as_secs_f64(),
+            parse_median.as_secs_f64(),
+            rate(parse.wall),
+            peak_str(parse.peak)
+        );
+        println!(
+            "  full scan    {:>7.2}s ({:.2}s)  {:>6.1} MB/s  peak {}",
+            scan.wall.as_secs_f64(),
+            scan_median.as_secs_f64(),
+            rate(scan.wall),
+            peak_str(scan.peak)
+        );
+        println!(
+            "  scan/parse throughput ratio {:.2}",
+            parse.wall.as_secs_f64() / scan.wall.as_secs_f64()
+        );
+        println!("  {summary}");
+        match one_thread {
+            None if threads == 1 => one_thread = Some((parse.wall, scan.wall)),
+            Some((p1, s1)) => println!(
+                "  speed-up over 1 thread: full scan {:.2}x, bare parse {:.2}x",
+                s1.as_secs_f64() / scan.wall.as_secs_f64(),
+                p1.as_secs_f64() / parse.wall.as_secs_f64()
+            ),
+            None => {}
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
