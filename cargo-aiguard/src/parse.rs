@@ -22,7 +22,7 @@ pub enum Failure {
 /// A parsed file, and where its text starts (after a byte-order mark or a shebang line, which
 /// are not tokens: span byte ranges are relative to that offset).
 pub struct Parsed {
-    pub file: syn::File,
+    pub tree: Tree,
     pub base: usize,
     /// Byte ranges (relative to `base`) of literals and doc comments that mention `aiguard:`.
     pub aiguard_literals: Vec<Range<usize>>,
@@ -47,23 +47,44 @@ pub fn parse(text: &str) -> Result<Parsed, (Failure, usize)> {
     if content.contains("aiguard:") {
         literal_ranges(&tokens, &mut aiguard_literals);
     }
-    match syn::parse2::<syn::File>(tokens) {
+    if content.len() > crate::parts::PARTS_ABOVE
+        && let Some(parts) = crate::parts::Parts::split(&tokens)
+    {
+        return Ok(Parsed {
+            tree: Tree::Parts(parts, tokens),
+            base,
+            aiguard_literals,
+        });
+    }
+    match whole(tokens) {
         Ok(mut file) => {
             file.shebang = shebang;
             Ok(Parsed {
-                file,
+                tree: Tree::Whole(file),
                 base,
                 aiguard_literals,
             })
         }
-        Err(e) => {
-            let err = e
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid syntax"));
-            Err((Failure::Syntax(err.span(), err.to_string()), base))
-        }
+        Err(failure) => Err((failure, base)),
     }
+}
+
+/// A file's syntax tree: whole, or (a large file) in chunks of items, with the file's tokens
+/// to parse it whole should a chunk fail.
+pub enum Tree {
+    Whole(syn::File),
+    Parts(crate::parts::Parts, TokenStream),
+}
+
+/// `tokens` (a whole file, already through [`too_deep`]) parsed as a file.
+pub fn whole(tokens: TokenStream) -> Result<syn::File, Failure> {
+    syn::parse2::<syn::File>(tokens).map_err(|e| {
+        let err = e
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid syntax"));
+        Failure::Syntax(err.span(), err.to_string())
+    })
 }
 
 /// Strips a byte-order mark and a shebang line as `syn::parse_file` does; returns the rest,
@@ -165,8 +186,10 @@ pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
     while let Some(top) = stack.last_mut() {
         let Some(tt) = top.iter.next() else {
             let done = stack.pop();
+            // a `{..}` inside `<..>` is a const-generic argument, not the end of an item
             if let (Some(done), Some(parent)) = (done, stack.last_mut())
                 && done.brace
+                && parent.angle == 0
             {
                 parent.after_brace = Some(parent.seg);
                 parent.seg = 0;

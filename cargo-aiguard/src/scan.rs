@@ -14,12 +14,19 @@ use globset::GlobSet;
 use proc_macro2::Span;
 use rayon::prelude::*;
 
-use crate::parse::Failure;
+use crate::parse::{Failure, Tree};
 use crate::report::{Diag, DiagKind, Loc, Severity, floor_char_boundary};
 use crate::workspace::{self, ModDecl, ModDir, Resolved, Workspace};
 
-/// Stack size of the scan threads: deep nesting in generated code must not overflow.
-const STACK_SIZE: usize = 256 << 20;
+/// Stack size of the scan threads: deep nesting in generated code must not overflow. syn
+/// needs up to about 5 KB of stack per unit of the nesting measure (`parse::MAX_NESTING`)
+/// in release builds, and several times that in debug builds (tests run those). Only the
+/// pages a thread touches are ever allocated.
+pub const STACK_SIZE: usize = if cfg!(debug_assertions) {
+    1 << 30
+} else {
+    256 << 20
+};
 
 /// A package's effective config and its `[ai] paths` matcher.
 pub struct PkgConfig {
@@ -294,36 +301,34 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
     let parsed = match crate::parse::parse(text) {
         Ok(p) => p,
         Err((failure, base)) => {
-            let (loc, message, help) = match failure {
-                Failure::Syntax(span, message) => (locate(span, text, base), message, None),
-                Failure::TooDeep(span) => (
-                    locate(span, text, base),
-                    "file nested too deeply to parse".to_string(),
-                    Some(format!(
-                        "aiguard parses files nested up to about {} levels; split this code",
-                        crate::parse::MAX_NESTING
-                    )),
-                ),
-            };
-            let mut d = Diag::error(DiagKind::Input, message)
-                .at(shown, text, loc)
-                .note("this file was not checked");
-            if let Some(h) = help {
-                d = d.help(h);
-            }
-            a.diags.push(d);
+            a.diags.push(failure_diag(failure, text, shown, base));
             return a;
         }
     };
     let base = parsed.base;
-    let file = parsed.file;
     a.literal_ranges = parsed
         .aiguard_literals
         .into_iter()
         .map(|r| r.start + base..r.end + base)
         .collect();
+    let (report, decls) = match parsed.tree {
+        Tree::Whole(file) => check_whole(&file, fcx, config, follow_mods),
+        Tree::Parts(parts, tokens) => match check_parts(&parts, fcx, config, follow_mods) {
+            Some(checked) => checked,
+            None => {
+                // A chunk did not parse: the whole file decides, as for any other file.
+                drop(parts);
+                match crate::parse::whole(tokens) {
+                    Ok(file) => check_whole(&file, fcx, config, follow_mods),
+                    Err(failure) => {
+                        a.diags.push(failure_diag(failure, text, shown, base));
+                        return a;
+                    }
+                }
+            }
+        },
+    };
     a.parsed = true;
-    let report = aiguard_lints::check_file(&file, fcx, config);
     for f in &report.findings {
         if let Some(d) = finding_diag(f, text, shown, base) {
             a.diags.push(d);
@@ -358,16 +363,75 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
             lines: (i.span.start().line, i.span.end().line),
         })
         .collect();
-    if follow_mods {
-        a.decls = workspace::mod_decls(&file)
-            .into_iter()
-            .map(|d| {
-                let loc = locate(d.span, text, base);
-                (d, loc)
-            })
-            .collect();
-    }
+    a.decls = decls
+        .into_iter()
+        .map(|d| {
+            let loc = locate(d.span, text, base);
+            (d, loc)
+        })
+        .collect();
     a
+}
+
+/// The diagnostic for a file that could not be parsed.
+fn failure_diag(failure: Failure, text: &str, shown: &str, base: usize) -> Diag {
+    let (loc, message, help) = match failure {
+        Failure::Syntax(span, message) => (locate(span, text, base), message, None),
+        Failure::TooDeep(span) => (
+            locate(span, text, base),
+            "file nested too deeply to parse".to_string(),
+            Some(format!(
+                "aiguard parses files nested up to about {} levels; split this code",
+                crate::parse::MAX_NESTING
+            )),
+        ),
+    };
+    let mut d = Diag::error(DiagKind::Input, message)
+        .at(shown, text, loc)
+        .note("this file was not checked");
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    d
+}
+
+fn check_whole(
+    file: &syn::File,
+    fcx: &FileCtx,
+    config: &Config,
+    follow_mods: bool,
+) -> (aiguard_lints::Report, Vec<ModDecl>) {
+    let report = aiguard_lints::check_file(file, fcx, config);
+    let decls = if follow_mods {
+        workspace::mod_decls(file)
+    } else {
+        Vec::new()
+    };
+    (report, decls)
+}
+
+/// [`check_whole`] a chunk of items at a time; `None` when a chunk does not parse.
+fn check_parts(
+    parts: &crate::parts::Parts,
+    fcx: &FileCtx,
+    config: &Config,
+    follow_mods: bool,
+) -> Option<(aiguard_lints::Report, Vec<ModDecl>)> {
+    let mut decls = Vec::new();
+    let mut ok = true;
+    let report = aiguard_lints::check_file_items(fcx, config, &parts.head, |visit| {
+        ok = parts
+            .for_each(|chunk| {
+                for item in &chunk.items {
+                    visit(item);
+                }
+                if follow_mods {
+                    decls.extend(workspace::mod_decls(&chunk));
+                }
+            })
+            .is_ok();
+    });
+    ok.then_some((report, decls))
 }
 
 /// A span of the file being checked as a plain location; `base` is where the parsed text

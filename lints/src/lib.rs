@@ -46,6 +46,35 @@ pub struct FileCtx {
 
 /// Checks a whole file (the CLI).
 pub fn check_file(file: &syn::File, ctx: &FileCtx, config: &Config) -> Report {
+    check_with(ctx, config, file, |checker| checker.visit_file(file))
+}
+
+/// Checks a file given a run of items at a time (the CLI, for very large files: the syntax
+/// tree of a 2 MB generated table takes some 300 MB, so it is never held whole). `head` holds
+/// the file's inner attributes and every `use` item of the file, inline modules included
+/// (paths are resolved against all of them from the first item on); `items` is called once
+/// and must call its argument with every top-level item of the file, in order. Findings are
+/// the same as [`check_file`]'s, except that rules' `check_file` sees `head` only.
+pub fn check_file_items(
+    ctx: &FileCtx,
+    config: &Config,
+    head: &syn::File,
+    items: impl FnOnce(&mut dyn FnMut(&syn::Item)),
+) -> Report {
+    check_with(ctx, config, head, |checker| {
+        for attr in &head.attrs {
+            checker.visit_attribute(attr);
+        }
+        items(&mut |item| checker.visit_item(item));
+    })
+}
+
+fn check_with(
+    ctx: &FileCtx,
+    config: &Config,
+    file: &syn::File,
+    walk: impl FnOnce(&mut checker::Checker<'_, '_>),
+) -> Report {
     let tables = checker::Tables::new(config);
     let mut cx = cx::Cx::new(config, analysis::paths::UseMap::from_items(&file.items));
     cx.file_is_test = ctx.is_test;
@@ -61,7 +90,7 @@ pub fn check_file(file: &syn::File, ctx: &FileCtx, config: &Config) -> Report {
         checker.enter_ai_file(item, proc_macro2::Span::call_site());
     }
     checker.dispatch_file(file);
-    checker.visit_file(file);
+    walk(&mut checker);
     checker.cx.report
 }
 
