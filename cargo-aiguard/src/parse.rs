@@ -28,8 +28,30 @@ pub struct Parsed {
     pub aiguard_literals: Vec<Range<usize>>,
 }
 
+/// A whole file's syntax tree and the offset of its content (after a byte-order mark).
+pub struct Whole {
+    pub file: syn::File,
+    pub base: usize,
+}
+
+/// [`parse`], always into one tree (for edits that need the whole file, such as `review`).
+pub fn parse_whole(text: &str) -> Result<Whole, (Failure, usize)> {
+    let parsed = parse_with(text, false)?;
+    let base = parsed.base;
+    match parsed.tree {
+        Tree::Whole(file) => Ok(Whole { file, base }),
+        Tree::Parts(_, tokens) => whole(tokens)
+            .map(|file| Whole { file, base })
+            .map_err(|f| (f, base)),
+    }
+}
+
 /// `syn::parse_file`, with the nesting guard, and the literal scan for suppression comments.
 pub fn parse(text: &str) -> Result<Parsed, (Failure, usize)> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, allow_parts: bool) -> Result<Parsed, (Failure, usize)> {
     let (content, base, shebang) = strip(text);
     let tokens: TokenStream = match content.parse() {
         Ok(t) => t,
@@ -47,7 +69,8 @@ pub fn parse(text: &str) -> Result<Parsed, (Failure, usize)> {
     if content.contains("aiguard:") {
         literal_ranges(&tokens, &mut aiguard_literals);
     }
-    if content.len() > crate::parts::PARTS_ABOVE
+    if allow_parts
+        && content.len() > crate::parts::PARTS_ABOVE
         && let Some(parts) = crate::parts::Parts::split(&tokens)
     {
         return Ok(Parsed {

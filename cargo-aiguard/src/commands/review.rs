@@ -357,8 +357,8 @@ fn read(file: &Path, shown: &str) -> Result<String, Refusal> {
     })
 }
 
-fn parse(text: &str, shown: &str) -> Result<crate::parse::Parsed, Refusal> {
-    crate::parse::parse(text).map_err(|(failure, _)| {
+fn parse(text: &str, shown: &str) -> Result<crate::parse::Whole, Refusal> {
+    crate::parse::parse_whole(text).map_err(|(failure, _)| {
         let msg = match failure {
             crate::parse::Failure::Syntax(_, m) => m,
             crate::parse::Failure::TooDeep(_) => "nested too deeply to parse".to_string(),
@@ -715,7 +715,7 @@ fn stamp(
 }
 
 fn plan_stamp(
-    parsed: &crate::parse::Parsed,
+    parsed: &crate::parse::Whole,
     text: &str,
     shown: &str,
     start: usize,
@@ -910,7 +910,7 @@ fn verify(
     digest: &str,
 ) -> Result<(), Refusal> {
     let check = || -> Option<()> {
-        let parsed = crate::parse::parse(new_text).ok()?;
+        let parsed = crate::parse::parse_whole(new_text).ok()?;
         let scanned = scan(&parsed.file, parsed.base);
         let idx = scanned
             .entries
@@ -1001,7 +1001,7 @@ mod tests {
 
     /// The text after stamping the marked item that starts at the first `#[` of `src`.
     fn stamped(src: &str) -> String {
-        let parsed = crate::parse::parse(src).ok().expect("parses");
+        let parsed = crate::parse::parse_whole(src).ok().expect("parses");
         let start = src.find("#[").expect("a marker") + parsed.base;
         let plan = plan_stamp(&parsed, src, "x.rs", start, "alice")
             .ok()
@@ -1069,7 +1069,7 @@ mod tests {
     #[test]
     fn innermost_item_on_a_line() {
         let src = "#[ai_generated]\nimpl S {\n    #[ai_generated(model = \"x\")]\n    fn m(&self) {\n        let _ = 1;\n    }\n    fn n(&self) {}\n}\n";
-        let parsed = crate::parse::parse(src).ok().expect("parses");
+        let parsed = crate::parse::parse_whole(src).ok().expect("parses");
         let entries = scan(&parsed.file, parsed.base).entries;
         drop(parsed);
         free_spans();
