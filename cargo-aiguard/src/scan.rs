@@ -188,6 +188,7 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         ai_file: pkg.ai_globs.is_match(rel_to_root)
             || aiguard_lints::ai::file_has_ai_comment(&text),
         is_build_script: job.path.file_name().is_some_and(|n| n == "build.rs"),
+        source: None,
     };
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         analyze(&text, &shown, &fcx, &pkg.config, job.follow_mods)
@@ -306,6 +307,11 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         }
     };
     let base = parsed.base;
+    // the parsed text, which span byte offsets index: rules skip what cannot concern them
+    let fcx = &FileCtx {
+        source: text.get(base..).map(std::sync::Arc::from),
+        ..fcx.clone()
+    };
     a.literal_ranges = parsed
         .aiguard_literals
         .into_iter()

@@ -216,7 +216,7 @@ impl<'a, 't> Checker<'a, 't> {
         }
         let exprs = macros::body_exprs(mac);
         self.macro_depth += 1;
-        for e in &exprs {
+        for e in exprs.iter() {
             self.visit_expr(e);
         }
         self.macro_depth -= 1;

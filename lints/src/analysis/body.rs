@@ -346,7 +346,7 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
     fn visit_macro(&mut self, m: &'a syn::Macro) {
         let scope = &self.scope;
         let f = &mut *self.f;
-        for e in macros::body_exprs(m) {
+        for e in macros::body_exprs(m).iter() {
             locals::for_each_subexpr(&e, &mut |x| f(x, scope));
         }
     }

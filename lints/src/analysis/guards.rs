@@ -528,7 +528,7 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
             skip: self.skip,
             depth: self.depth + 1,
         };
-        for e in &exprs {
+        for e in exprs.iter() {
             inner.visit_expr(e);
         }
     }

@@ -2,9 +2,71 @@
 //! of the macros whose arguments are expressions (`format!`-family, printing, logging,
 //! tracing, assertions, `vec!`, `write!`, sqlx's `query!`), so rules see what is inside.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
+
+/// Parsed macro bodies of the syntax tree being checked, keyed by the macro node's address:
+/// the checker's walk and the rules' own bounded walks of a function each meet the same
+/// `format!` or `assert!`, and parsing its body again each time cost about a tenth of a
+/// scan. Only live inside [`cache_scope`] (one `check_*` call, while the tree it checks is
+/// borrowed and so cannot move or be freed); each entry also keeps a fingerprint of the
+/// macro (name and top-level token count) so that a temporary tree a rule parses and drops
+/// cannot alias a later one at the same address.
+#[derive(Default)]
+struct Cache {
+    format: HashMap<usize, (Fingerprint, Rc<FormatArgs>)>,
+    exprs: HashMap<usize, (Fingerprint, Rc<Vec<syn::Expr>>)>,
+}
+
+#[derive(PartialEq, Eq, Clone)]
+struct Fingerprint {
+    name: String,
+    tokens: usize,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the macro-body cache on (see [`Cache`]); the cache is dropped when `f`
+/// returns or unwinds. Nested scopes share the outer one.
+pub fn cache_scope<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CACHE.with(|c| *c.borrow_mut() = None);
+        }
+    }
+    let outer = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let outer = c.is_some();
+        if !outer {
+            *c = Some(Cache::default());
+        }
+        outer
+    });
+    if outer {
+        return f();
+    }
+    let _reset = Reset;
+    f()
+}
+
+fn fingerprint(mac: &syn::Macro) -> Fingerprint {
+    Fingerprint {
+        name: macro_name(mac),
+        tokens: mac.tokens.clone().into_iter().count(),
+    }
+}
+
+fn key(mac: &syn::Macro) -> usize {
+    std::ptr::from_ref(mac) as usize
+}
 
 /// The arguments of a macro call that takes a format string.
 #[derive(Default)]
@@ -13,7 +75,7 @@ pub struct FormatArgs {
     pub template: Option<syn::LitStr>,
     /// Positional and named arguments (`name = expr` gives `expr`), and tracing fields
     /// (`user = %value` gives `value`), in order.
-    pub args: Vec<syn::Expr>,
+    pub args: Rc<Vec<syn::Expr>>,
     /// Names captured inline in the template: `"{user}"` gives `user`.
     pub inline: Vec<String>,
     /// Names of tracing fields / named arguments, parallel to nothing: `user = %v` gives `user`.
@@ -106,9 +168,28 @@ fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
 }
 
 /// Parses a format-family, logging or tracing macro's body. Segments that do not parse
-/// are skipped, never an error: a rule simply sees fewer arguments.
-pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
+/// are skipped, never an error: a rule simply sees fewer arguments. Cached (see [`Cache`]).
+pub fn parse_format_args(mac: &syn::Macro) -> Rc<FormatArgs> {
+    let cached = CACHE.with(|c| {
+        let c = c.borrow();
+        let entry = c.as_ref()?.format.get(&key(mac))?;
+        (entry.0 == fingerprint(mac)).then(|| entry.1.clone())
+    });
+    if let Some(fa) = cached {
+        return fa;
+    }
+    let fa = Rc::new(format_args_uncached(mac));
+    CACHE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.format.insert(key(mac), (fingerprint(mac), fa.clone()));
+        }
+    });
+    fa
+}
+
+fn format_args_uncached(mac: &syn::Macro) -> FormatArgs {
     let mut out = FormatArgs::default();
+    let mut args = Vec::new();
     for part in split_commas(mac.tokens.clone()) {
         let toks: Vec<TokenTree> = part.clone().into_iter().collect();
         if toks.is_empty() {
@@ -175,11 +256,12 @@ pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
             continue;
         }
         if let Some(n) = name {
-            out.fields.push((n.clone(), Some(out.args.len())));
+            out.fields.push((n.clone(), Some(args.len())));
             out.field_names.push(n);
         }
-        out.args.push(expr);
+        args.push(expr);
     }
+    out.args = Rc::new(args);
     out
 }
 
@@ -239,17 +321,31 @@ pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
 }
 
 /// The expressions a rule should see inside a macro call: format-family bodies through
-/// [`parse_format_args`] (template excluded), others through [`parse_expr_list`].
-pub fn body_exprs(mac: &syn::Macro) -> Vec<syn::Expr> {
+/// [`parse_format_args`] (template excluded), others through [`parse_expr_list`]. Cached
+/// (see [`Cache`]).
+pub fn body_exprs(mac: &syn::Macro) -> Rc<Vec<syn::Expr>> {
     let name = macro_name(mac);
     if name == "macro_rules" {
-        return Vec::new();
+        return Rc::default();
     }
     if is_format_macro(&name) {
-        let fa = parse_format_args(mac);
-        return fa.args;
+        return parse_format_args(mac).args.clone();
     }
-    parse_expr_list(mac).unwrap_or_default()
+    let cached = CACHE.with(|c| {
+        let c = c.borrow();
+        let entry = c.as_ref()?.exprs.get(&key(mac))?;
+        (entry.0 == fingerprint(mac)).then(|| entry.1.clone())
+    });
+    if let Some(exprs) = cached {
+        return exprs;
+    }
+    let exprs = Rc::new(parse_expr_list(mac).unwrap_or_default());
+    CACHE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.exprs.insert(key(mac), (fingerprint(mac), exprs.clone()));
+        }
+    });
+    exprs
 }
 
 #[cfg(test)]

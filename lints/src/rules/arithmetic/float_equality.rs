@@ -101,7 +101,7 @@ impl Rule for FloatEquality {
             }
             fn visit_item(&mut self, _: &'a syn::Item) {}
             fn visit_macro(&mut self, m: &'a syn::Macro) {
-                for e in macros::body_exprs(m) {
+                for e in macros::body_exprs(m).iter() {
                     W {
                         env: self.env,
                         hits: &mut *self.hits,

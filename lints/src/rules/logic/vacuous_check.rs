@@ -333,7 +333,7 @@ fn is_identity(block: &syn::Block, e: &syn::Expr, input: &str, depth: usize) -> 
         }
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "format" => {
             let fa = macros::parse_format_args(&m.mac);
-            let Some(t) = fa.template else {
+            let Some(t) = &fa.template else {
                 return false;
             };
             let t = t.value();
