@@ -319,9 +319,10 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         .collect();
     let (report, decls) = match parsed.tree {
         Tree::Whole(file) => check_whole(&file, fcx, config, follow_mods),
-        Tree::Parts(parts, tokens) => match check_parts(&parts, fcx, config, follow_mods) {
-            Some(checked) => checked,
-            None => {
+        Tree::Parts(parts, tokens) => {
+            if let Some(checked) = check_parts(&parts, fcx, config, follow_mods) {
+                checked
+            } else {
                 // A chunk did not parse: the whole file decides, as for any other file.
                 drop(parts);
                 match crate::parse::whole(tokens) {
@@ -332,7 +333,7 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
                     }
                 }
             }
-        },
+        }
     };
     a.parsed = true;
     for f in &report.findings {

@@ -347,7 +347,7 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
         let scope = &self.scope;
         let f = &mut *self.f;
         for e in macros::body_exprs(m).iter() {
-            locals::for_each_subexpr(&e, &mut |x| f(x, scope));
+            locals::for_each_subexpr(e, &mut |x| f(x, scope));
         }
     }
 }

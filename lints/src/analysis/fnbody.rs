@@ -142,7 +142,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.depth += 1;
         for e in macros::body_exprs(m).iter() {
-            self.visit_expr(&e);
+            self.visit_expr(e);
         }
         self.depth -= 1;
     }

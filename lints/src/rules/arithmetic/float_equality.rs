@@ -106,7 +106,7 @@ impl Rule for FloatEquality {
                         env: self.env,
                         hits: &mut *self.hits,
                     }
-                    .visit_expr(&e);
+                    .visit_expr(e);
                 }
             }
         }

@@ -146,7 +146,7 @@ impl Rule for TruncatingCast {
                         env: self.env,
                         hits: &mut *self.hits,
                     }
-                    .visit_expr(&e);
+                    .visit_expr(e);
                 }
             }
         }
