@@ -386,7 +386,7 @@ fn deep_nesting() {
             "{file}: {l}"
         );
     }
-    // The ordinary nesting is analyzed: every finding at its line, nothing else.
+    // The ordinary nesting is analyzed: every `unwrap_used` finding, at its line.
     let found: Vec<&str> = r
         .lines_of("nested_100.rs")
         .into_iter()

@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn format_args() {
         let fa = parse_format_args(&mac(r#"format!("{} {user} {{x}}", a.b, n = c)"#));
-        assert_eq!(fa.template.unwrap().value(), "{} {user} {{x}}");
+        assert_eq!(fa.template.as_ref().unwrap().value(), "{} {user} {{x}}");
         assert_eq!(fa.args.len(), 2);
         assert_eq!(fa.inline, ["user"]);
         assert_eq!(fa.field_names, ["n"]);
@@ -420,7 +420,7 @@ mod tests {
         let fa = parse_format_args(&mac(
             r#"tracing::info!(target: "auth", user.id = %uid, token = ?tok, "login {}", x)"#,
         ));
-        assert_eq!(fa.template.unwrap().value(), "login {}");
+        assert_eq!(fa.template.as_ref().unwrap().value(), "login {}");
         assert_eq!(fa.args.len(), 3);
         assert_eq!(fa.field_names, ["user.id", "token"]);
         assert_eq!(
