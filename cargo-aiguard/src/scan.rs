@@ -325,7 +325,7 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
             } else {
                 // A chunk did not parse: the whole file decides, as for any other file.
                 drop(parts);
-                match crate::parse::whole(tokens) {
+                match crate::parse::whole_after_parts(tokens) {
                     Ok(file) => check_whole(&file, fcx, config, follow_mods),
                     Err(failure) => {
                         a.diags.push(failure_diag(failure, text, shown, base));

@@ -148,6 +148,32 @@ pub fn macro_name(mac: &syn::Macro) -> String {
         .map_or_else(String::new, |s| s.ident.to_string())
 }
 
+/// Macro bodies whose groups nest deeper than this are not parsed. Walkers that look inside
+/// macro calls parse each call's body, the calls nested in it included, so a chain such as
+/// `vec![vec![..]]` thousands deep would cost time quadratic in its depth.
+pub const MAX_BODY_NESTING: usize = 128;
+
+/// Whether the groups of `tokens` nest deeper than [`MAX_BODY_NESTING`]. Iterative; stops
+/// at that depth.
+pub fn nested_too_deep(tokens: &TokenStream) -> bool {
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(g)) => {
+                if stack.len() >= MAX_BODY_NESTING {
+                    return true;
+                }
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => {}
+        }
+    }
+    false
+}
+
 /// Splits a token stream at top-level commas.
 fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
     let mut parts = Vec::new();
@@ -189,6 +215,9 @@ pub fn parse_format_args(mac: &syn::Macro) -> Rc<FormatArgs> {
 
 fn format_args_uncached(mac: &syn::Macro) -> FormatArgs {
     let mut out = FormatArgs::default();
+    if nested_too_deep(&mac.tokens) {
+        return out;
+    }
     let mut args = Vec::new();
     for part in split_commas(mac.tokens.clone()) {
         let toks: Vec<TokenTree> = part.clone().into_iter().collect();
@@ -301,10 +330,14 @@ pub fn inline_names(template: &str) -> Vec<String> {
 
 /// The expressions inside any macro whose body is a comma-separated list of expressions
 /// (`vec![a, b]`, `assert!(x, "..")`, `query!("..", a)`), or `vec![x; n]`. `None` when the
-/// body is not expressions (e.g. `macro_rules!`, `json!({..})`, `select! {..}`).
+/// body is not expressions (e.g. `macro_rules!`, `json!({..})`, `select! {..}`) or nests
+/// deeper than [`MAX_BODY_NESTING`].
 pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
     if mac.tokens.is_empty() {
         return Some(Vec::new());
+    }
+    if nested_too_deep(&mac.tokens) {
+        return None;
     }
     let list = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
     if let Ok(list) = list {
@@ -354,6 +387,23 @@ mod tests {
 
     fn mac(src: &str) -> syn::Macro {
         syn::parse_str(src).unwrap()
+    }
+
+    #[test]
+    fn deep_bodies_are_not_parsed() {
+        let deep = |n: usize| mac(&format!("vec![{}1{}]", "vec![".repeat(n), "]".repeat(n)));
+        assert_eq!(
+            parse_expr_list(&deep(MAX_BODY_NESTING / 2)).map(|v| v.len()),
+            Some(1)
+        );
+        assert!(parse_expr_list(&deep(MAX_BODY_NESTING + 1)).is_none());
+        assert!(body_exprs(&deep(MAX_BODY_NESTING + 1)).is_empty());
+        let fmt = mac(&format!(
+            "format!(\"{{}}\", {}1{})",
+            "(".repeat(MAX_BODY_NESTING + 1),
+            ")".repeat(MAX_BODY_NESTING + 1)
+        ));
+        assert!(parse_format_args(&fmt).args.is_empty());
     }
 
     #[test]
