@@ -3,6 +3,7 @@
 //! is read, what a local was bound to, and a walk that knows which bindings are in scope
 //! (shadowing respected).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
@@ -631,34 +632,49 @@ pub fn let_binding<'a>(block: &'a syn::Block, name: &str) -> Option<fnbody::Bind
         .find(|b| b.ident == name)
 }
 
-/// [`let_binding`] for every name of a body at once: one walk, then a lookup per name (for
-/// rules that look names up at every use: walking the body each time is quadratic).
+/// [`let_binding`] for every name of a body at once: one walk (on the first lookup), then a
+/// hash lookup per name, for rules that look names up at many uses (walking the body each
+/// time is quadratic in its size).
 pub struct LetIndex<'a> {
-    last: HashMap<String, fnbody::Binding<'a>>,
+    block: &'a syn::Block,
+    last: OnceCell<HashMap<String, fnbody::Binding<'a>>>,
 }
 
 impl<'a> LetIndex<'a> {
-    pub fn of(block: &'a syn::Block) -> Self {
-        let mut last = HashMap::new();
-        for b in fnbody::bindings(block) {
-            last.insert(b.ident.to_string(), b);
+    /// The index of `block`'s `let`s; nothing is walked until the first lookup.
+    pub fn new(block: &'a syn::Block) -> Self {
+        LetIndex {
+            block,
+            last: OnceCell::new(),
         }
-        LetIndex { last }
+    }
+
+    fn map(&self) -> &HashMap<String, fnbody::Binding<'a>> {
+        self.last.get_or_init(|| {
+            let mut last = HashMap::new();
+            for b in fnbody::bindings(self.block) {
+                last.insert(b.ident.to_string(), b);
+            }
+            last
+        })
     }
 
     /// The last `let` that binds `name` (as [`let_binding`]).
     pub fn binding(&self, name: &str) -> Option<&fnbody::Binding<'a>> {
-        self.last.get(name)
+        self.map().get(name)
     }
 
     /// The initializer of the last `let` of `name` (as [`let_init`]).
     pub fn init(&self, name: &str) -> Option<&'a syn::Expr> {
-        self.last.get(name).and_then(|b| b.init)
+        self.map().get(name).and_then(|b| b.init)
     }
 
     /// The type of the parameter or typed `let` named `name` (as [`binding_type`]).
-    pub fn binding_type(&self, sig: &'a syn::Signature, name: &str) -> Option<&'a syn::Type> {
-        if let Some(b) = self.last.get(name) {
+    pub fn binding_type<'s>(&self, sig: &'s syn::Signature, name: &str) -> Option<&'s syn::Type>
+    where
+        'a: 's,
+    {
+        if let Some(b) = self.map().get(name) {
             return b.ty;
         }
         param_type(sig, name)

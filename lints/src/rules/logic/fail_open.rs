@@ -113,7 +113,7 @@ impl Rule for FailOpen {
                 .into_iter()
                 .map(|e| std::ptr::from_ref(e).addr())
                 .collect(),
-            lets: body::LetIndex::of(f.block),
+            lets: body::LetIndex::new(f.block),
             bound: bound_names(f.block),
         };
         let mut found: Vec<Found> = Vec::new();
