@@ -3,6 +3,9 @@
 //! is read, what a local was bound to, and a walk that knows which bindings are in scope
 //! (shadowing respected).
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::{self, Visit};
@@ -151,12 +154,43 @@ pub struct Binding<'a> {
 #[derive(Default)]
 pub struct Scope<'a> {
     stack: Vec<Binding<'a>>,
+    /// The positions in `stack` of each name's bindings, innermost last: a lookup costs the
+    /// same in a fn of ten thousand `let`s as in a fn of three.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Scope<'a> {
     /// The innermost binding of `name` in scope here.
     pub fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
-        self.stack.iter().rev().find(|b| b.name == name)
+        let at = *self.by_name.get(name)?.last()?;
+        self.stack.get(at)
+    }
+
+    fn len(&self) -> usize {
+        self.stack.len()
+    }
+
+    fn push(&mut self, b: Binding<'a>) {
+        let at = self.stack.len();
+        match self.by_name.get_mut(&b.name) {
+            Some(v) => v.push(at),
+            None => {
+                self.by_name.insert(b.name.clone(), vec![at]);
+            }
+        }
+        self.stack.push(b);
+    }
+
+    /// Drops the bindings made since the scope had `mark` of them.
+    fn truncate(&mut self, mark: usize) {
+        while self.stack.len() > mark {
+            let Some(b) = self.stack.pop() else {
+                break;
+            };
+            if let Some(v) = self.by_name.get_mut(&b.name) {
+                v.pop();
+            }
+        }
     }
 
     /// The binding of a plain variable expression (`x`, `&x`, `(x)`).
@@ -169,7 +203,7 @@ impl<'a> Scope<'a> {
 
     fn push_pat(&mut self, pat: &'a syn::Pat, init: Option<&'a syn::Expr>) {
         if let Some(id) = pat_ident(pat) {
-            self.stack.push(Binding {
+            self.push(Binding {
                 name: id.to_string(),
                 ty: pat_type(pat),
                 init,
@@ -179,7 +213,7 @@ impl<'a> Scope<'a> {
         let mut names = Vec::new();
         pat_bindings(pat, &mut names, 0);
         for name in names {
-            self.stack.push(Binding {
+            self.push(Binding {
                 name,
                 ty: None,
                 init: None,
@@ -238,7 +272,7 @@ pub fn for_each_expr_scoped<'a>(
         for arg in &sig.inputs {
             if let syn::FnArg::Typed(pt) = arg {
                 if let Some(id) = pat_ident(&pt.pat) {
-                    w.scope.stack.push(Binding {
+                    w.scope.push(Binding {
                         name: id.to_string(),
                         ty: Some(&pt.ty),
                         init: None,
@@ -266,9 +300,9 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
             return;
         }
         self.depth += 1;
-        let mark = self.scope.stack.len();
+        let mark = self.scope.len();
         visit::visit_block(self, b);
-        self.scope.stack.truncate(mark);
+        self.scope.truncate(mark);
         self.depth -= 1;
     }
 
@@ -290,7 +324,7 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
         }
         self.depth += 1;
         (self.f)(e, &self.scope);
-        let mark = self.scope.stack.len();
+        let mark = self.scope.len();
         match e {
             syn::Expr::Closure(c) => {
                 for p in &c.inputs {
@@ -311,7 +345,7 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
                     self.visit_expr(&i.cond);
                 }
                 self.visit_block(&i.then_branch);
-                self.scope.stack.truncate(mark);
+                self.scope.truncate(mark);
                 if let Some((_, els)) = &i.else_branch {
                     self.visit_expr(els);
                 }
@@ -328,18 +362,18 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
             syn::Expr::Match(m) => {
                 self.visit_expr(&m.expr);
                 for arm in &m.arms {
-                    let arm_mark = self.scope.stack.len();
+                    let arm_mark = self.scope.len();
                     self.scope.push_pat(&arm.pat, None);
                     if let syn::Pat::Guard(g) = &arm.pat {
                         self.visit_expr(&g.guard);
                     }
                     self.visit_expr(&arm.body);
-                    self.scope.stack.truncate(arm_mark);
+                    self.scope.truncate(arm_mark);
                 }
             }
             _ => visit::visit_expr(self, e),
         }
-        self.scope.stack.truncate(mark);
+        self.scope.truncate(mark);
         self.depth -= 1;
     }
 
@@ -598,6 +632,55 @@ pub fn let_binding<'a>(block: &'a syn::Block, name: &str) -> Option<fnbody::Bind
         .find(|b| b.ident == name)
 }
 
+/// [`let_binding`] for every name of a body at once: one walk (on the first lookup), then a
+/// hash lookup per name, for rules that look names up at many uses (walking the body each
+/// time is quadratic in its size).
+pub struct LetIndex<'a> {
+    block: &'a syn::Block,
+    last: OnceCell<HashMap<String, fnbody::Binding<'a>>>,
+}
+
+impl<'a> LetIndex<'a> {
+    /// The index of `block`'s `let`s; nothing is walked until the first lookup.
+    pub fn new(block: &'a syn::Block) -> Self {
+        LetIndex {
+            block,
+            last: OnceCell::new(),
+        }
+    }
+
+    fn map(&self) -> &HashMap<String, fnbody::Binding<'a>> {
+        self.last.get_or_init(|| {
+            let mut last = HashMap::new();
+            for b in fnbody::bindings(self.block) {
+                last.insert(b.ident.to_string(), b);
+            }
+            last
+        })
+    }
+
+    /// The last `let` that binds `name` (as [`let_binding`]).
+    pub fn binding(&self, name: &str) -> Option<&fnbody::Binding<'a>> {
+        self.map().get(name)
+    }
+
+    /// The initializer of the last `let` of `name` (as [`let_init`]).
+    pub fn init(&self, name: &str) -> Option<&'a syn::Expr> {
+        self.map().get(name).and_then(|b| b.init)
+    }
+
+    /// The type of the parameter or typed `let` named `name` (as [`binding_type`]).
+    pub fn binding_type<'s>(&self, sig: &'s syn::Signature, name: &str) -> Option<&'s syn::Type>
+    where
+        'a: 's,
+    {
+        if let Some(b) = self.map().get(name) {
+            return b.ty;
+        }
+        param_type(sig, name)
+    }
+}
+
 /// The identifier a pattern binds when it is a plain (possibly `mut`, possibly typed) name.
 pub fn pat_ident(pat: &syn::Pat) -> Option<&syn::Ident> {
     match pat {
@@ -625,6 +708,10 @@ pub fn binding_type<'a>(
     if let Some(b) = let_binding(block, name) {
         return b.ty;
     }
+    param_type(sig, name)
+}
+
+fn param_type<'a>(sig: &'a syn::Signature, name: &str) -> Option<&'a syn::Type> {
     sig.inputs.iter().find_map(|arg| match arg {
         syn::FnArg::Typed(pt) if pat_ident(&pt.pat).is_some_and(|i| i == name) => Some(&*pt.ty),
         _ => None,

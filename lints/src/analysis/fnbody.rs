@@ -154,6 +154,17 @@ pub fn is_name(expr: &syn::Expr, name: &syn::Ident) -> bool {
         if p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == *name)
 }
 
+/// The name of a plain-name expression (through `&`, `*`, parens): `Some("x")` exactly when
+/// [`is_name`]`(expr, x)`, for looking locals up in a map rather than a list.
+pub fn plain_name(expr: &syn::Expr) -> Option<String> {
+    match crate::analysis::paths::peel(expr) {
+        syn::Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
 /// The local a plain-name expression refers to: the last binding of that name before `at`
 /// (a span-free approximation: the last binding of the name in the body).
 pub fn binding_of<'b, 'a>(

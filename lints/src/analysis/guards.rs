@@ -5,6 +5,8 @@
 //! to a callback with the facts in force. Serves len_underflow, indexing_panic and
 //! off_by_one_range.
 
+use std::collections::HashMap;
+
 use quote::ToTokens;
 use syn::visit::{self, Visit};
 
@@ -207,15 +209,109 @@ fn first_last_receiver(e: &syn::Expr) -> Option<&syn::Expr> {
 
 /// Whether the facts give `subject >= min`.
 pub fn holds(facts: &[Fact], subject: &str, min: &Bound) -> bool {
-    facts.iter().any(|f| {
-        f.subject == subject
-            && match (&f.min, min) {
-                (Bound::Lit(have), Bound::Lit(need)) => have >= need,
-                (Bound::Expr(a) | Bound::Above(a), Bound::Expr(b))
-                | (Bound::Above(a), Bound::Above(b)) => a == b,
-                _ => false,
+    facts.iter().any(|f| f.subject == subject && gives(f, min))
+}
+
+/// Whether the fact (about the right subject) gives `>= min`.
+fn gives(f: &Fact, min: &Bound) -> bool {
+    match (&f.min, min) {
+        (Bound::Lit(have), Bound::Lit(need)) => have >= need,
+        (Bound::Expr(a) | Bound::Above(a), Bound::Expr(b)) | (Bound::Above(a), Bound::Above(b)) => {
+            a == b
+        }
+        _ => false,
+    }
+}
+
+/// The `len()` a subject measures, with views peeled: `s.as_bytes().len()` and
+/// `&s.iter().len()` are `s.len()`; other subjects are themselves.
+pub fn norm_len_text(subject: &str) -> String {
+    let Some(mut inner) = subject.strip_suffix(".len()") else {
+        return subject.to_owned();
+    };
+    loop {
+        let before = inner;
+        for view in [
+            ".as_bytes()",
+            ".as_str()",
+            ".as_slice()",
+            ".as_ref()",
+            ".iter()",
+            ".bytes()",
+        ] {
+            if let Some(rest) = inner.strip_suffix(view) {
+                inner = rest;
             }
-    })
+        }
+        if let Some(rest) = inner.strip_prefix('&') {
+            inner = rest;
+        }
+        if before == inner {
+            break;
+        }
+    }
+    format!("{inner}.len()")
+}
+
+/// The facts in force at a point of a walk, indexed by subject: a function with thousands
+/// of early-exit guards before its reads asks about one subject at a time, in time that
+/// does not grow with the guards on other subjects.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    list: Vec<Fact>,
+    /// Positions in `list` by [`norm_len_text`] of the subject, in order.
+    by_len: HashMap<String, Vec<usize>>,
+}
+
+impl Facts {
+    /// Every fact in force, outermost first.
+    pub fn all(&self) -> &[Fact] {
+        &self.list
+    }
+
+    /// The facts whose subject's [`norm_len_text`] is `key`, in order.
+    pub fn by_len_key<'s>(&'s self, key: &str) -> impl Iterator<Item = &'s Fact> + use<'s> {
+        let at: &'s [usize] = self.by_len.get(key).map_or(&[], Vec::as_slice);
+        at.iter().filter_map(|&i| self.list.get(i))
+    }
+
+    /// The facts about exactly `subject`, in order.
+    pub fn about<'s>(&'s self, subject: &'s str) -> impl Iterator<Item = &'s Fact> + 's {
+        self.by_len_key(&norm_len_text(subject))
+            .filter(move |f| f.subject == subject)
+    }
+
+    /// Whether the facts give `subject >= min` (as [`holds`]).
+    pub fn holds(&self, subject: &str, min: &Bound) -> bool {
+        self.about(subject).any(|f| gives(f, min))
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn push(&mut self, f: Fact) {
+        let key = norm_len_text(&f.subject);
+        self.by_len.entry(key).or_default().push(self.list.len());
+        self.list.push(f);
+    }
+
+    fn extend(&mut self, facts: impl IntoIterator<Item = Fact>) {
+        for f in facts {
+            self.push(f);
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        while self.list.len() > n {
+            let Some(f) = self.list.pop() else {
+                break;
+            };
+            if let Some(v) = self.by_len.get_mut(&norm_len_text(&f.subject)) {
+                v.pop();
+            }
+        }
+    }
 }
 
 /// Whether a block or expression always leaves the enclosing flow: ends in `return`,
@@ -441,9 +537,9 @@ const MAX_WALK_DEPTH: usize = 256;
 
 /// Walks one function body, calling `f(expr, facts)` for every expression (not inside macro
 /// bodies: see [`walk_with_facts_and_macros`]).
-pub fn walk_with_facts<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Expr, &[Fact])) {
+pub fn walk_with_facts<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Expr, &Facts)) {
     let mut w = Walker {
-        facts: Vec::new(),
+        facts: Facts::default(),
         f: Callback::Borrowed(f),
         skip: None,
         depth: 0,
@@ -458,10 +554,10 @@ pub fn walk_with_facts<'a>(block: &'a syn::Block, f: &mut dyn FnMut(&'a syn::Exp
 pub fn walk_with_facts_and_macros(
     block: &syn::Block,
     skip: &dyn Fn(&syn::Macro) -> bool,
-    f: &mut dyn FnMut(&syn::Expr, &[Fact]),
+    f: &mut dyn FnMut(&syn::Expr, &Facts),
 ) {
     let mut w = Walker {
-        facts: Vec::new(),
+        facts: Facts::default(),
         f: Callback::Any(f),
         skip: Some(skip),
         depth: 0,
@@ -470,12 +566,12 @@ pub fn walk_with_facts_and_macros(
 }
 
 enum Callback<'f, 'a> {
-    Borrowed(&'f mut dyn FnMut(&'a syn::Expr, &[Fact])),
-    Any(&'f mut dyn FnMut(&syn::Expr, &[Fact])),
+    Borrowed(&'f mut dyn FnMut(&'a syn::Expr, &Facts)),
+    Any(&'f mut dyn FnMut(&syn::Expr, &Facts)),
 }
 
 struct Walker<'f, 'a> {
-    facts: Vec<Fact>,
+    facts: Facts,
     f: Callback<'f, 'a>,
     /// Macros whose bodies are not walked.
     skip: Option<&'f dyn Fn(&syn::Macro) -> bool>,
@@ -522,8 +618,9 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
             return;
         }
         let exprs = macros::body_exprs(m);
+        // The inner walk hands the facts back as it got them (every fact it adds is scoped).
         let mut inner = Walker {
-            facts: self.facts.clone(),
+            facts: std::mem::take(&mut self.facts),
             f: Callback::Any(&mut **f),
             skip: self.skip,
             depth: self.depth + 1,
@@ -531,6 +628,7 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
         for e in exprs.iter() {
             inner.visit_expr(e);
         }
+        self.facts = inner.facts;
     }
 }
 
@@ -733,7 +831,7 @@ mod tests {
         walk_with_facts_and_macros(&body, &|_| false, &mut |e, facts| {
             if let syn::Expr::Index(ix) = e {
                 let coll = format!("{}.len()", text(&ix.expr));
-                let ok = holds(facts, &coll, &Bound::Above(text(&ix.index)));
+                let ok = facts.holds(&coll, &Bound::Above(text(&ix.index)));
                 seen.push((text(e), ok));
             }
         });

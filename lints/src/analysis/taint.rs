@@ -19,7 +19,7 @@
 //! Linear: each expression is evaluated once; branches are merged through an undo log, not
 //! by copying the environment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
@@ -872,13 +872,43 @@ struct Walker<'v, 's> {
     /// Open branch frames (the log is kept only inside one).
     frames: usize,
     /// Block scopes: names declared in the block with their value outside it.
-    scopes: Vec<Vec<(String, Option<Val>)>>,
+    scopes: Vec<NameList>,
     state: State,
     sink: &'s mut dyn FnMut(&Event<'_>, &State),
     depth: usize,
 }
 
 type Finals = Vec<(String, Option<Val>)>;
+
+/// Names with a value each, in insertion order, each name once; membership is a scan while
+/// the list is short and a hash lookup once it is long (a block of ten thousand `let`s).
+#[derive(Default)]
+struct NameList {
+    names: Finals,
+    index: Option<HashSet<String>>,
+}
+
+impl NameList {
+    const SCAN: usize = 32;
+
+    fn contains(&self, name: &str) -> bool {
+        match &self.index {
+            Some(ix) => ix.contains(name),
+            None => self.names.iter().any(|(n, _)| n == name),
+        }
+    }
+
+    fn push(&mut self, name: String, val: Option<Val>) {
+        if let Some(ix) = &mut self.index {
+            ix.insert(name.clone());
+        } else if self.names.len() >= Self::SCAN {
+            let mut ix: HashSet<String> = self.names.iter().map(|(n, _)| n.clone()).collect();
+            ix.insert(name.clone());
+            self.index = Some(ix);
+        }
+        self.names.push((name, val));
+    }
+}
 
 impl Walker<'_, '_> {
     fn get(&self, name: &str) -> Option<&Val> {
@@ -899,9 +929,9 @@ impl Walker<'_, '_> {
     fn declare(&mut self, name: &str, val: Val) {
         let outer = self.env.get(name).cloned();
         if let Some(scope) = self.scopes.last_mut()
-            && !scope.iter().any(|(n, _)| n == name)
+            && !scope.contains(name)
         {
-            scope.push((name.to_string(), outer));
+            scope.push(name.to_string(), outer);
         }
         self.set(name, Some(val));
     }
@@ -914,13 +944,14 @@ impl Walker<'_, '_> {
     /// Undoes the changes since `mark` and returns the changed names with their values at
     /// the end of the branch.
     fn end(&mut self, mark: usize) -> Finals {
-        let mut finals: Finals = Vec::new();
+        let mut finals = NameList::default();
         while self.log.len() > mark {
             let Some((name, old)) = self.log.pop() else {
                 break;
             };
-            if !finals.iter().any(|(n, _)| *n == name) {
-                finals.push((name.clone(), self.env.get(&name).cloned()));
+            if !finals.contains(&name) {
+                let last = self.env.get(&name).cloned();
+                finals.push(name.clone(), last);
             }
             match old {
                 Some(v) => self.env.insert(name, v),
@@ -928,35 +959,56 @@ impl Walker<'_, '_> {
             };
         }
         self.frames -= 1;
-        finals
+        finals.names
     }
 
     /// Joins the ends of alternative paths (`paths`), plus the path that skips them all
-    /// when `may_skip`.
+    /// when `may_skip`. For each changed name, its value is folded over the paths in order,
+    /// `current` standing for a path that left it alone; merging `current` into a value
+    /// that already holds it changes nothing, so a run of such paths takes at most two
+    /// steps (a `match` of ten thousand arms is joined in time linear in what they change).
     fn join_paths(&mut self, paths: Vec<Finals>, may_skip: bool) {
+        let count = paths.len();
         let mut names: Vec<String> = Vec::new();
-        for p in &paths {
-            for (n, _) in p {
-                if !names.contains(n) {
-                    names.push(n.clone());
+        let mut on: HashMap<String, Vec<(usize, Option<Val>)>> = HashMap::new();
+        for (i, p) in paths.into_iter().enumerate() {
+            for (n, v) in p {
+                match on.get_mut(&n) {
+                    // A path's first entry for a name is its value.
+                    Some(list) if list.last().is_some_and(|(j, _)| *j == i) => {}
+                    Some(list) => list.push((i, v)),
+                    None => {
+                        names.push(n.clone());
+                        on.insert(n, vec![(i, v)]);
+                    }
                 }
             }
         }
         for name in names {
+            let Some(list) = on.remove(&name) else {
+                continue;
+            };
             let current = self.env.get(&name).cloned();
             let mut acc: Option<Val> = if may_skip { current.clone() } else { None };
             let mut first = !may_skip;
-            for p in &paths {
-                let v = p
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map_or_else(|| current.clone(), |(_, v)| v.clone());
-                acc = if first {
+            let mut step = |acc: &mut Option<Val>, v: Option<Val>| {
+                if first {
                     first = false;
-                    v
+                    *acc = v;
                 } else {
-                    Some(merge_val(acc.as_ref(), v.as_ref()))
-                };
+                    *acc = Some(merge_val(acc.as_ref(), v.as_ref()));
+                }
+            };
+            let mut next = 0;
+            for (i, v) in list {
+                for _ in 0..(i - next).min(2) {
+                    step(&mut acc, current.clone());
+                }
+                step(&mut acc, v);
+                next = i + 1;
+            }
+            for _ in 0..(count - next).min(2) {
+                step(&mut acc, current.clone());
             }
             self.set(&name, acc);
         }
@@ -967,7 +1019,7 @@ impl Walker<'_, '_> {
     }
 
     fn eval_block(&mut self, block: &syn::Block) -> Val {
-        self.scopes.push(Vec::new());
+        self.scopes.push(NameList::default());
         let mut last = Val::default();
         let n = block.stmts.len();
         for (i, stmt) in block.stmts.iter().enumerate() {
@@ -977,7 +1029,7 @@ impl Walker<'_, '_> {
             }
         }
         if let Some(scope) = self.scopes.pop() {
-            for (name, outer) in scope.into_iter().rev() {
+            for (name, outer) in scope.names.into_iter().rev() {
                 self.set(&name, outer);
             }
         }
@@ -1174,7 +1226,7 @@ impl Walker<'_, '_> {
                     ..Val::default()
                 };
                 let m = self.begin();
-                self.scopes.push(Vec::new());
+                self.scopes.push(NameList::default());
                 self.bind(&f.pat, &elem);
                 self.eval_block(&f.body);
                 self.pop_scope();
@@ -1184,7 +1236,7 @@ impl Walker<'_, '_> {
             }
             syn::Expr::While(w) => {
                 let m = self.begin();
-                self.scopes.push(Vec::new());
+                self.scopes.push(NameList::default());
                 self.eval(&w.cond);
                 self.eval_block(&w.body);
                 self.pop_scope();
@@ -1254,7 +1306,7 @@ impl Walker<'_, '_> {
 
     fn pop_scope(&mut self) {
         if let Some(scope) = self.scopes.pop() {
-            for (name, outer) in scope.into_iter().rev() {
+            for (name, outer) in scope.names.into_iter().rev() {
                 self.set(&name, outer);
             }
         }
@@ -1291,7 +1343,7 @@ impl Walker<'_, '_> {
     }
 
     fn eval_if(&mut self, i: &syn::ExprIf) -> Val {
-        self.scopes.push(Vec::new());
+        self.scopes.push(NameList::default());
         self.eval(&i.cond);
         let m = self.begin();
         let tv = self.eval_block(&i.then_branch);
@@ -1320,7 +1372,7 @@ impl Walker<'_, '_> {
         let mut result: Option<Val> = None;
         for arm in &mt.arms {
             let m = self.begin();
-            self.scopes.push(Vec::new());
+            self.scopes.push(NameList::default());
             self.bind(&arm.pat, &scrut);
             let v = self.eval(&arm.body);
             self.pop_scope();
@@ -1339,7 +1391,7 @@ impl Walker<'_, '_> {
     /// parameters are bound to `param` (the receiver of `.map(|x| ..)`) or clean.
     fn eval_closure(&mut self, c: &syn::ExprClosure, param: Option<&Val>) -> Val {
         let m = self.begin();
-        self.scopes.push(Vec::new());
+        self.scopes.push(NameList::default());
         let pv = param.map(Val::part).unwrap_or_default();
         for p in &c.inputs {
             self.bind(p, &pv);

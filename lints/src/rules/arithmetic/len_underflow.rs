@@ -127,7 +127,7 @@ impl Rule for LenUnderflow {
                 // the syntax cannot see (a prefix is shorter than its string); not flagged.
                 _ => return,
             };
-            if subjects.iter().any(|s| guards::holds(facts, s, &need)) {
+            if subjects.iter().any(|s| facts.holds(s, &need)) {
                 return;
             }
             hits.push((b.op.span(), shown, guards::text(&b.right), left.span()));

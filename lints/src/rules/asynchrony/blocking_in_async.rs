@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -168,8 +170,8 @@ fn check_bindings(cx: &mut Cx<'_>, block: &syn::Block) {
     if !cx.enabled(&BlockingInAsync::META) {
         return;
     }
-    let mut receivers: Vec<String> = Vec::new();
-    let mut commands: Vec<String> = Vec::new();
+    let mut receivers: HashSet<String> = HashSet::new();
+    let mut commands: HashSet<String> = HashSet::new();
     let mut hits: Vec<(Span, String)> = Vec::new();
     // Pass 1: bindings.
     for stmt in &block.stmts {
@@ -209,8 +211,8 @@ fn check_bindings(cx: &mut Cx<'_>, block: &syn::Block) {
 fn collect_bindings(
     stmt: &syn::Stmt,
     cx: &Cx<'_>,
-    receivers: &mut Vec<String>,
-    commands: &mut Vec<String>,
+    receivers: &mut HashSet<String>,
+    commands: &mut HashSet<String>,
 ) {
     let syn::Stmt::Local(local) = stmt else {
         return;
@@ -228,12 +230,12 @@ fn collect_bindings(
         && let syn::Pat::Tuple(t) = &local.pat
         && let Some(syn::Pat::Ident(rx)) = t.elems.iter().nth(1)
     {
-        receivers.push(rx.ident.to_string());
+        receivers.insert(rx.ident.to_string());
     }
     if paths::ends_with(&segs, &["Command", "new"])
         && (is_std(&segs) || segs.len() == 2)
         && let syn::Pat::Ident(p) = &local.pat
     {
-        commands.push(p.ident.to_string());
+        commands.insert(p.ident.to_string());
     }
 }

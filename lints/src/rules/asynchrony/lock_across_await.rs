@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 
 use crate::analysis::{asyncx, paths};
@@ -60,7 +62,7 @@ impl Rule for LockAcrossAwait {
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if f.is_async() && cx.enabled(&Self::META) {
             let mut hits = Vec::new();
-            scan_block(f.block, &mut Vec::new(), &mut hits);
+            scan_block(f.block, &mut Live::default(), &mut hits);
             report(cx, hits);
         }
     }
@@ -70,7 +72,7 @@ impl Rule for LockAcrossAwait {
             && cx.enabled(&Self::META)
         {
             let mut hits = Vec::new();
-            scan_block(&a.block, &mut Vec::new(), &mut hits);
+            scan_block(&a.block, &mut Live::default(), &mut hits);
             report(cx, hits);
         }
     }
@@ -130,7 +132,60 @@ fn is_lock_method(m: &syn::ExprMethodCall) -> bool {
     ) && m.args.is_empty()
 }
 
-fn scan_block(block: &syn::Block, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {
+/// The guards alive at a point, innermost last, with a count per name so that a `let` of
+/// another name costs nothing however many guards are alive.
+#[derive(Default)]
+struct Live {
+    guards: Vec<Guard>,
+    count: HashMap<String, usize>,
+}
+
+impl Live {
+    fn len(&self) -> usize {
+        self.guards.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.guards.is_empty()
+    }
+
+    fn last(&self) -> Option<&Guard> {
+        self.guards.last()
+    }
+
+    fn push(&mut self, g: Guard) {
+        *self.count.entry(g.name.clone()).or_default() += 1;
+        self.guards.push(g);
+    }
+
+    fn forget(&mut self, g: &Guard) {
+        if let Some(n) = self.count.get_mut(&g.name) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    fn pop(&mut self) {
+        if let Some(g) = self.guards.pop() {
+            self.forget(&g);
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        while self.guards.len() > n {
+            self.pop();
+        }
+    }
+
+    /// Ends every guard named `name`.
+    fn remove_name(&mut self, name: &str) {
+        if self.count.get(name).is_some_and(|n| *n > 0) {
+            self.guards.retain(|g| g.name != name);
+            self.count.insert(name.to_string(), 0);
+        }
+    }
+}
+
+fn scan_block(block: &syn::Block, live: &mut Live, hits: &mut Vec<Hit>) {
     let outer = live.len();
     for stmt in &block.stmts {
         match stmt {
@@ -140,7 +195,7 @@ fn scan_block(block: &syn::Block, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {
                     if let Some(lock_span) = sync_lock_call(&init.expr)
                         && let Some(name) = pat_ident(&local.pat)
                     {
-                        live.retain(|g| g.name != name);
+                        live.remove_name(&name);
                         live.push(Guard { name, lock_span });
                         continue;
                     }
@@ -148,12 +203,12 @@ fn scan_block(block: &syn::Block, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {
                 // Shadowing ends the old guard's name (the guard itself lives on, but the
                 // common shape is re-binding after a drop).
                 if let Some(name) = pat_ident(&local.pat) {
-                    live.retain(|g| g.name != name);
+                    live.remove_name(&name);
                 }
             }
             syn::Stmt::Expr(e, _) => {
                 if let Some(dropped) = dropped_name(e) {
-                    live.retain(|g| g.name != dropped);
+                    live.remove_name(&dropped);
                     continue;
                 }
                 check_expr_for_await(e, live, hits);
@@ -166,7 +221,7 @@ fn scan_block(block: &syn::Block, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {
 
 /// Reports an `.await` in `e` while guards are live; recurses into nested blocks with the
 /// live set so guards declared inside them die at their end.
-fn check_expr_for_await(e: &syn::Expr, live: &mut Vec<Guard>, hits: &mut Vec<Hit>) {
+fn check_expr_for_await(e: &syn::Expr, live: &mut Live, hits: &mut Vec<Hit>) {
     match e {
         syn::Expr::Block(b) => scan_block(&b.block, live, hits),
         syn::Expr::If(i) => {

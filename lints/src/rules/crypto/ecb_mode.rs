@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -234,12 +236,10 @@ fn iterates_chunks(expr: &syn::Expr) -> bool {
 /// A block-cipher call on the loop's chunk (or a `let` made from it) with no chaining in the
 /// body: the span of the method name.
 fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
-    let mut derived = vec![chunk.clone()];
+    let mut derived: HashSet<String> = HashSet::from([chunk.to_string()]);
     for b in fnbody::bindings(body) {
-        if b.init
-            .is_some_and(|i| derived.iter().any(|d| mentions(i, d)))
-        {
-            derived.push(b.ident.clone());
+        if b.init.is_some_and(|i| mentions_any(i, &derived)) {
+            derived.insert(b.ident.to_string());
         }
     }
     let mut chained = false;
@@ -258,9 +258,7 @@ fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
                 }
                 if call.is_none()
                     && BLOCK_METHODS.contains(&name.as_str())
-                    && m.args
-                        .iter()
-                        .any(|a| derived.iter().any(|d| mentions(a, d)))
+                    && m.args.iter().any(|a| mentions_any(a, &derived))
                 {
                     call = Some(m.method.span());
                 }
@@ -272,6 +270,9 @@ fn per_block_call(body: &syn::Block, chunk: &syn::Ident) -> Option<Span> {
     if chained { None } else { call }
 }
 
-fn mentions(expr: &syn::Expr, ident: &syn::Ident) -> bool {
-    fnbody::any_in_expr(expr, &mut |e| fnbody::is_name(e, ident))
+/// Whether `expr` mentions one of `names` (one walk, whatever the number of names).
+fn mentions_any(expr: &syn::Expr, names: &HashSet<String>) -> bool {
+    fnbody::any_in_expr(expr, &mut |e| {
+        fnbody::plain_name(e).is_some_and(|n| names.contains(&n))
+    })
 }

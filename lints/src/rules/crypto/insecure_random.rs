@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -104,7 +106,7 @@ impl Rule for InsecureRandom {
         let mut hits: Vec<Hit> = Vec::new();
         // Locals holding a predictable value (`rng`, `ts`, `seed`), in source order. A local
         // that is itself a secret target is reported once and not followed further.
-        let mut weak_locals: Vec<(syn::Ident, Weak)> = Vec::new();
+        let mut weak_locals: HashMap<String, Weak> = HashMap::new();
         for b in fnbody::bindings(f.block) {
             let Some(init) = b.init else {
                 continue;
@@ -121,7 +123,7 @@ impl Rule for InsecureRandom {
                     via_local,
                 });
             } else if vocab.material_kind(&target).is_none() {
-                weak_locals.push((b.ident.clone(), weak));
+                weak_locals.insert(b.ident.to_string(), weak);
             }
         }
         fnbody::for_each_in_block(f.block, &mut |e| {
@@ -175,7 +177,7 @@ fn other_targets(
     e: &syn::Expr,
     vocab: &Vocab,
     uses: &UseMap,
-    weak_locals: &[(syn::Ident, Weak)],
+    weak_locals: &HashMap<String, Weak>,
     hits: &mut Vec<Hit>,
 ) {
     let check = |target: String, value: &syn::Expr, hits: &mut Vec<Hit>| {
@@ -248,7 +250,7 @@ fn targets(vocab: &Vocab, name: &str, source: Source) -> bool {
 /// span of its mention in `expr` and whether that mention is a local.
 fn find_weak(
     expr: &syn::Expr,
-    locals: &[(syn::Ident, Weak)],
+    locals: &HashMap<String, Weak>,
     uses: &UseMap,
 ) -> Option<(Span, Weak, bool)> {
     let mut found = None;
@@ -257,8 +259,9 @@ fn find_weak(
             found = Some((w.span, w, false));
             return true;
         }
-        if let Some((_, w)) = locals.iter().rev().find(|(id, _)| fnbody::is_name(e, id))
-            && matches!(e, syn::Expr::Path(_))
+        if matches!(e, syn::Expr::Path(_))
+            && !locals.is_empty()
+            && let Some(w) = fnbody::plain_name(e).and_then(|n| locals.get(&n))
         {
             found = Some((e.span(), w.clone(), true));
             return true;

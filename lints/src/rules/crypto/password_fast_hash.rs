@@ -1,7 +1,9 @@
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::fnbody::{self, Binding};
+use crate::analysis::fnbody;
 use crate::analysis::paths::{self, UseMap};
 use crate::analysis::{macros, vocab::Vocab};
 use crate::cx::Cx;
@@ -81,14 +83,14 @@ impl Rule for PasswordFastHash {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        let bindings = fnbody::bindings(f.block);
-        let hashers: Vec<(&Binding<'_>, String)> = bindings
-            .iter()
-            .filter_map(|b| {
-                let init = b.init?;
-                hasher_ctor(root_of_chain(init), &cx.uses).map(|algo| (b, algo))
-            })
-            .collect();
+        // The first hasher constructor bound to each name.
+        let mut hashers: HashMap<String, String> = HashMap::new();
+        for b in fnbody::bindings(f.block) {
+            if let Some(algo) = b.init.and_then(|i| hasher_ctor(root_of_chain(i), &cx.uses)) {
+                hashers.entry(b.ident.to_string()).or_insert(algo);
+            }
+        }
+        let hasher_of = |e: &syn::Expr| hashers.get(&fnbody::plain_name(e)?).cloned();
         let vocab = cx.vocab();
         let uses = &cx.uses;
         let mut found: Vec<(Span, String, String)> = Vec::new();
@@ -112,12 +114,7 @@ impl Rule for PasswordFastHash {
                 if FEED_METHODS.contains(&method.as_str()) {
                     // `Sha256::new().chain_update(pw)` or `h.update(pw)` with `let h = Sha256::new()`.
                     let root = root_of_chain(&m.receiver);
-                    let algo = hasher_ctor(root, uses).or_else(|| {
-                        hashers
-                            .iter()
-                            .find(|(b, _)| fnbody::is_name(root, b.ident))
-                            .map(|(_, a)| a.clone())
-                    });
+                    let algo = hasher_ctor(root, uses).or_else(|| hasher_of(root));
                     if let Some(algo) = algo {
                         for a in &m.args {
                             if let Some((span, name)) = password_in(a, vocab, 0) {
@@ -127,10 +124,7 @@ impl Rule for PasswordFastHash {
                     }
                 } else if method == "hash" && m.args.len() == 1 {
                     // `password.hash(&mut hasher)` (std::hash::Hash into a DefaultHasher).
-                    let algo = hashers
-                        .iter()
-                        .find(|(b, _)| fnbody::is_name(&m.args[0], b.ident))
-                        .map(|(_, a)| a.clone());
+                    let algo = hasher_of(&m.args[0]);
                     if let (Some(algo), Some((span, name))) =
                         (algo, password_in(&m.receiver, vocab, 0))
                     {

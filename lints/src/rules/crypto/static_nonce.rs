@@ -1,7 +1,9 @@
+use std::collections::HashSet;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::fnbody::{self, Binding};
+use crate::analysis::fnbody;
 use crate::analysis::macros;
 use crate::analysis::paths::{self, UseMap};
 use crate::analysis::vocab::{Vocab, split_words};
@@ -90,6 +92,7 @@ impl Rule for StaticNonce {
             return;
         }
         let bindings = fnbody::bindings(f.block);
+        let mut mutated: Option<HashSet<String>> = None;
         let mut found = Vec::new();
         for b in &bindings {
             let name = b.ident.to_string();
@@ -103,7 +106,11 @@ impl Rule for StaticNonce {
                 continue;
             };
             // `let mut nonce = [0u8; 12]; OsRng.fill_bytes(&mut nonce);`
-            if b.mutable && is_mutated(f.block, b) {
+            if b.mutable
+                && mutated
+                    .get_or_insert_with(|| mutated_roots(f.block))
+                    .contains(&name)
+            {
                 continue;
             }
             found.push((span, name));
@@ -429,37 +436,46 @@ fn static_value_in(
 
 /// Whether a `let mut` binding is written after its initialization: `&mut nonce`,
 /// `nonce.copy_from_slice(..)`, `nonce[..4] = ..`, `rng.fill(&mut nonce[..])`.
-fn is_mutated(block: &syn::Block, b: &Binding<'_>) -> bool {
-    fnbody::any_in_block(block, &mut |e| match e {
-        syn::Expr::Reference(r) if r.mutability.is_some() => rooted_at(&r.expr, b.ident),
-        syn::Expr::Assign(a) => rooted_at(&a.left, b.ident),
-        syn::Expr::Binary(x) if is_compound_assign(&x.op) => rooted_at(&x.left, b.ident),
-        syn::Expr::MethodCall(m) => {
-            let method = m.method.to_string();
-            rooted_at(&m.receiver, b.ident)
-                && (method.starts_with("fill")
-                    || method.starts_with("try_fill")
-                    || method.starts_with("copy_")
-                    || method.starts_with("clone_from")
-                    || method.starts_with("as_mut")
-                    || method.starts_with("iter_mut")
-                    || method.starts_with("swap")
-                    || method.starts_with("set")
-                    || method.starts_with("increment")
-                    || matches!(
-                        method.as_str(),
-                        "reverse"
-                            | "rotate_left"
-                            | "rotate_right"
-                            | "push"
-                            | "extend"
-                            | "extend_from_slice"
-                            | "insert"
-                            | "resize"
-                    ))
-        }
-        _ => false,
-    })
+/// The names of the locals `block` writes to in place (`&mut x`, `x = ..`, `x ^= ..`,
+/// `x.fill(..)`, `x[..].copy_from_slice(..)`), in one walk.
+fn mutated_roots(block: &syn::Block) -> HashSet<String> {
+    let mut out = HashSet::new();
+    fnbody::for_each_in_block(block, &mut |e| {
+        let root = match e {
+            syn::Expr::Reference(r) if r.mutability.is_some() => root_name(&r.expr),
+            syn::Expr::Assign(a) => root_name(&a.left),
+            syn::Expr::Binary(x) if is_compound_assign(&x.op) => root_name(&x.left),
+            syn::Expr::MethodCall(m) if is_mutating_method(&m.method.to_string()) => {
+                root_name(&m.receiver)
+            }
+            _ => None,
+        };
+        out.extend(root);
+    });
+    out
+}
+
+fn is_mutating_method(method: &str) -> bool {
+    method.starts_with("fill")
+        || method.starts_with("try_fill")
+        || method.starts_with("copy_")
+        || method.starts_with("clone_from")
+        || method.starts_with("as_mut")
+        || method.starts_with("iter_mut")
+        || method.starts_with("swap")
+        || method.starts_with("set")
+        || method.starts_with("increment")
+        || matches!(
+            method,
+            "reverse"
+                | "rotate_left"
+                | "rotate_right"
+                | "push"
+                | "extend"
+                | "extend_from_slice"
+                | "insert"
+                | "resize"
+        )
 }
 
 fn is_compound_assign(op: &syn::BinOp) -> bool {
@@ -476,9 +492,9 @@ fn is_compound_assign(op: &syn::BinOp) -> bool {
     )
 }
 
-/// `nonce`, `nonce[..]`, `nonce.0`, `nonce.as_mut()`: an expression that designates the
-/// binding's storage.
-fn rooted_at(expr: &syn::Expr, ident: &syn::Ident) -> bool {
+/// `nonce`, `nonce[..]`, `nonce.0`, `nonce.as_mut()`: the name of the binding whose storage
+/// the expression designates.
+fn root_name(expr: &syn::Expr) -> Option<String> {
     let mut e = expr;
     for _ in 0..8 {
         match paths::peel(e) {
@@ -487,8 +503,8 @@ fn rooted_at(expr: &syn::Expr, ident: &syn::Ident) -> bool {
             syn::Expr::MethodCall(m) if m.method.to_string().starts_with("as_mut") => {
                 e = &m.receiver;
             }
-            other => return fnbody::is_name(other, ident),
+            other => return fnbody::plain_name(other),
         }
     }
-    false
+    None
 }

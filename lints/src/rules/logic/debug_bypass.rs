@@ -2,6 +2,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::analysis::{body, guards, locals, macros, paths};
+use crate::analysis::body::LetIndex;
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -78,6 +79,7 @@ impl Rule for DebugBypass {
             return;
         }
         let mut found: Vec<Found> = Vec::new();
+        let lets = LetIndex::new(f.block);
         if let Some(x) = debug_variant(cx, f) {
             found.push(x);
         }
@@ -98,7 +100,7 @@ impl Rule for DebugBypass {
                         syn::Expr::Let(l) => &*l.expr,
                         c => c,
                     };
-                    let Some(t) = trigger(cx, f, cond, false, 0) else {
+                    let Some(t) = trigger(cx, &lets, cond, false, 0) else {
                         return;
                     };
                     if let Some(ok) = block_succeeds(&i.then_branch) {
@@ -110,7 +112,7 @@ impl Rule for DebugBypass {
                     }
                 }
                 syn::Expr::Match(m) => {
-                    if let Some(x) = magic_arm(cx, f, m) {
+                    if let Some(x) = magic_arm(cx, &lets, m) {
                         found.push(x);
                     }
                 }
@@ -213,7 +215,7 @@ fn block_succeeds(b: &syn::Block) -> Option<Span> {
 /// `negated` tracks `!`: a negated switch runs the check in the branch.
 fn trigger(
     cx: &Cx<'_>,
-    f: &FnLike<'_>,
+    lets: &LetIndex<'_>,
     cond: &syn::Expr,
     negated: bool,
     depth: usize,
@@ -224,22 +226,22 @@ fn trigger(
     let v = cx.vocab();
     match paths::peel(cond) {
         syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
-            trigger(cx, f, &u.expr, !negated, depth + 1)
+            trigger(cx, lets, &u.expr, !negated, depth + 1)
         }
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-            trigger(cx, f, &b.left, negated, depth + 1)
-                .or_else(|| trigger(cx, f, &b.right, negated, depth + 1))
+            trigger(cx, lets, &b.left, negated, depth + 1)
+                .or_else(|| trigger(cx, lets, &b.right, negated, depth + 1))
         }
         _ if negated => None,
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
-            magic_compare(cx, f, &b.left, &b.right)
+            magic_compare(cx, lets, &b.left, &b.right)
                 .or_else(|| env_trigger(cx, cond))
-                .or_else(|| env_compare(cx, f, &b.left, &b.right))
+                .or_else(|| env_compare(cx, lets, &b.left, &b.right))
         }
         syn::Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => m
             .args
             .first()
-            .and_then(|a| magic_compare(cx, f, &m.receiver, a))
+            .and_then(|a| magic_compare(cx, lets, &m.receiver, a))
             .or_else(|| env_trigger(cx, cond)),
         e @ (syn::Expr::Path(_) | syn::Expr::Field(_)) => {
             let name = paths::expr_name(e)?;
@@ -252,7 +254,7 @@ fn trigger(
             // `let skip = env::var("SKIP_AUTH").is_ok(); if skip { .. }`
             if let syn::Expr::Path(p) = e
                 && let Some(id) = p.path.get_ident()
-                && let Some(init) = body::let_init(f.block, &id.to_string())
+                && let Some(init) = lets.init(&id.to_string())
             {
                 return env_trigger(cx, init).or_else(|| debug_macro(cx, init));
             }
@@ -325,7 +327,7 @@ fn env_trigger(cx: &Cx<'_>, e: &syn::Expr) -> Option<Trigger> {
 
 /// `env::var("APP_ENV")? == "development"`: any environment variable compared with a
 /// literal that names a debug or development mode (through a `let` too).
-fn env_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
+fn env_compare(cx: &Cx<'_>, lets: &LetIndex<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
     let (value, lit) = match (paths::lit_str(a), paths::lit_str(b)) {
         (None, Some(l)) => (a, l),
         (Some(l), None) => (b, l),
@@ -352,7 +354,7 @@ fn env_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Opt
         syn::Expr::Path(p) => p
             .path
             .get_ident()
-            .and_then(|id| body::let_init(f.block, &id.to_string()))
+            .and_then(|id| lets.init(&id.to_string()))
             .is_some_and(from_env),
         _ => false,
     };
@@ -366,7 +368,7 @@ fn env_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Opt
 }
 
 /// `user == "admin"`, `token == "test"`: a principal or credential against a literal.
-fn magic_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
+fn magic_compare(cx: &Cx<'_>, lets: &LetIndex<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
     let (value, lit) = match (paths::lit_str(a), paths::lit_str(b)) {
         (None, Some(l)) => (a, l),
         (Some(l), None) => (b, l),
@@ -375,7 +377,7 @@ fn magic_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> O
     if lit.value().is_empty() {
         return None;
     }
-    let name = magic_subject(cx, f, value, 0)?;
+    let name = magic_subject(cx, lets, value, 0)?;
     Some(Trigger {
         span: lit.span(),
         message: format!("a hard-coded `{name}` value bypasses the check"),
@@ -385,7 +387,7 @@ fn magic_compare(cx: &Cx<'_>, f: &FnLike<'_>, a: &syn::Expr, b: &syn::Expr) -> O
 /// The name of a value that must never be compared with a literal to grant access: a
 /// credential (`token`, `password`) or who acts (`user`, `username`, `user.name`), through
 /// case mapping (`user.name.to_lowercase()`) and one `let` (`let name = user.name.trim();`).
-fn magic_subject(cx: &Cx<'_>, f: &FnLike<'_>, value: &syn::Expr, depth: usize) -> Option<String> {
+fn magic_subject(cx: &Cx<'_>, lets: &LetIndex<'_>, value: &syn::Expr, depth: usize) -> Option<String> {
     let v = cx.vocab();
     let value = peel_text(value);
     let name = paths::expr_name(value);
@@ -406,8 +408,8 @@ fn magic_subject(cx: &Cx<'_>, f: &FnLike<'_>, value: &syn::Expr, depth: usize) -
         }
         syn::Expr::Path(p) if depth == 0 => {
             let id = p.path.get_ident()?.to_string();
-            let init = body::let_init(f.block, &id)?;
-            magic_subject(cx, f, init, depth + 1)
+            let init = lets.init(&id)?;
+            magic_subject(cx, lets, init, depth + 1)
         }
         _ => None,
     }
@@ -441,8 +443,8 @@ fn peel_text(mut e: &syn::Expr) -> &syn::Expr {
 }
 
 /// `match token.as_str() { "dev" => return Ok(..), .. }`
-fn magic_arm(cx: &Cx<'_>, f: &FnLike<'_>, m: &syn::ExprMatch) -> Option<Found> {
-    let name = magic_subject(cx, f, &m.expr, 0)?;
+fn magic_arm(cx: &Cx<'_>, lets: &LetIndex<'_>, m: &syn::ExprMatch) -> Option<Found> {
+    let name = magic_subject(cx, lets, &m.expr, 0)?;
     for arm in &m.arms {
         // `"dev" =>` and `Some("dev") =>`
         let pat = match &arm.pat {

@@ -1,3 +1,5 @@
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -106,8 +108,13 @@ impl Rule for FailOpen {
             check_fn: cx.in_check_fn(),
             auth_fn: vocab.is_auth_context_name(&name) || self_ty_auth,
             fn_deny: vocab.is_deny_name(&name),
-            exits: body::exits(f.block).values,
-            block: f.block,
+            exits: body::exits(f.block)
+                .values
+                .into_iter()
+                .map(|e| std::ptr::from_ref(e).addr())
+                .collect(),
+            lets: body::LetIndex::new(f.block),
+            bound: bound_names(f.block),
         };
         let mut found: Vec<Found> = Vec::new();
         body::for_each_local(f.block, &mut |l| {
@@ -142,13 +149,22 @@ struct Ctx<'a> {
     check_fn: bool,
     auth_fn: bool,
     fn_deny: bool,
-    exits: Vec<&'a syn::Expr>,
-    block: &'a syn::Block,
+    /// The addresses of the body's exit values.
+    exits: HashSet<usize>,
+    lets: body::LetIndex<'a>,
+    /// The name of the `let` each initializer is bound to, by the initializer's address
+    /// (through `?` and `.await`).
+    bound: HashMap<usize, String>,
 }
 
 impl Ctx<'_> {
     fn is_exit(&self, e: &syn::Expr) -> bool {
-        self.exits.iter().any(|x| body::same_node(x, e))
+        self.exits.contains(&std::ptr::from_ref(e).addr())
+    }
+
+    /// The name of the `let` whose initializer is `e` (through `?` and `.await`).
+    fn bound_name(&self, e: &syn::Expr) -> Option<String> {
+        self.bound.get(&std::ptr::from_ref(e).addr()).cloned()
     }
 }
 
@@ -238,9 +254,10 @@ fn subject(cx: &Cx<'_>, names: &[String], bound_to: Option<&str>) -> Subject {
     Subject::Other
 }
 
-/// The name of the `let` whose initializer is `e` (through `?` and `.await`).
-fn bound_name(block: &syn::Block, e: &syn::Expr) -> Option<String> {
-    let mut out = None;
+/// The names `let`s bind their initializers to, by the initializer's address (through `?`
+/// and `.await`).
+fn bound_names(block: &syn::Block) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
     body::for_each_local(block, &mut |l| {
         let Some(init) = &l.init else {
             return;
@@ -254,10 +271,8 @@ fn bound_name(block: &syn::Block, e: &syn::Expr) -> Option<String> {
                 _ => break,
             };
         }
-        if body::same_node(i, e)
-            && let Some(id) = body::pat_ident(&l.pat)
-        {
-            out = Some(id.to_string());
+        if let Some(id) = body::pat_ident(&l.pat) {
+            out.insert(std::ptr::from_ref(i).addr(), id.to_string());
         }
     });
     out
@@ -308,7 +323,7 @@ fn defaulted(
         shown.to_string()
     };
     let names = body::chain_names(&m.receiver);
-    let bound = bound_name(ctx.block, whole);
+    let bound = ctx.bound_name(whole);
     let subj = subject(cx, &names, bound.as_deref());
     let culprit = names.iter().find(|n| {
         let v = cx.vocab();
@@ -427,7 +442,7 @@ fn scrutinee_names(ctx: &Ctx<'_>, scrut: &syn::Expr) -> Vec<String> {
     let mut names = call_names(scrut);
     if let syn::Expr::Path(p) = paths::peel(scrut)
         && let Some(id) = p.path.get_ident()
-        && let Some(init) = body::let_init(ctx.block, &id.to_string())
+        && let Some(init) = ctx.lets.init(&id.to_string())
     {
         names.extend(call_names(init));
     }
@@ -632,7 +647,7 @@ fn verifier_in(cx: &Cx<'_>, ctx: &Ctx<'_>, e: &syn::Expr) -> Option<String> {
             syn::Expr::Await(a) => paths::peel(&a.base),
             syn::Expr::Path(p) => {
                 let id = p.path.get_ident()?.to_string();
-                let init = body::let_init(ctx.block, &id)?;
+                let init = ctx.lets.init(&id)?;
                 if body::same_node(init, e) {
                     return None;
                 }

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use syn::spanned::Spanned;
 
 use crate::analysis::{body, locals, paths};
@@ -106,14 +108,13 @@ impl Rule for PrefixAuthorization {
         }
         let auth_fn = auth_context(cx, f);
         let aliases = closure_aliases(cx, f);
-        let mut seen: Vec<*const syn::ExprMethodCall> = Vec::new();
+        let lets = body::LetIndex::new(f.block);
+        let mut seen: HashSet<*const syn::ExprMethodCall> = HashSet::new();
         for (m, closure) in leaves {
-            let ptr: *const syn::ExprMethodCall = m;
-            if seen.contains(&ptr) {
+            if !seen.insert(std::ptr::from_ref(m)) {
                 continue;
             }
-            seen.push(ptr);
-            check_leaf(cx, f, m, auth_fn, closure, &aliases);
+            check_leaf(cx, f.sig, &lets, m, auth_fn, closure, &aliases);
         }
     }
 }
@@ -394,7 +395,12 @@ fn is_requestish(n: &str) -> bool {
         || lower.ends_with("_url")
 }
 
-fn receiver_kind(cx: &Cx<'_>, f: &FnLike<'_>, recv: &syn::Expr) -> Kind {
+fn receiver_kind(
+    cx: &Cx<'_>,
+    sig: &syn::Signature,
+    lets: &body::LetIndex<'_>,
+    recv: &syn::Expr,
+) -> Kind {
     let e = peel_case(recv);
     let own = expr_kind(e, &cx.uses);
     if own != Kind::Unknown {
@@ -404,13 +410,13 @@ fn receiver_kind(cx: &Cx<'_>, f: &FnLike<'_>, recv: &syn::Expr) -> Kind {
         && let Some(id) = p.path.get_ident()
     {
         let name = id.to_string();
-        if let Some(t) = body::binding_type(f.sig, f.block, &name) {
+        if let Some(t) = lets.binding_type(sig, &name) {
             let k = type_kind(t);
             if k != Kind::Unknown {
                 return k;
             }
         }
-        if let Some(init) = body::let_init(f.block, &name) {
+        if let Some(init) = lets.init(&name) {
             return expr_kind(init, &cx.uses);
         }
     }
@@ -468,7 +474,8 @@ fn ends_authority(s: &str) -> bool {
 
 fn check_leaf(
     cx: &mut Cx<'_>,
-    f: &FnLike<'_>,
+    sig: &syn::Signature,
+    lets: &body::LetIndex<'_>,
     m: &syn::ExprMethodCall,
     auth_fn: bool,
     closure: bool,
@@ -496,7 +503,7 @@ fn check_leaf(
         return;
     }
     let method = m.method.to_string();
-    let kind = receiver_kind(cx, f, &m.receiver);
+    let kind = receiver_kind(cx, sig, lets, &m.receiver);
     if kind == Kind::PathType {
         return;
     }

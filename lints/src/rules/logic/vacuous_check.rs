@@ -259,12 +259,13 @@ fn identity_sanitizer(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let exits = body::exits(f.block);
+    let lets = body::LetIndex::new(f.block);
     if exits.opaque
         || exits.values.is_empty()
         || !exits
             .values
             .iter()
-            .all(|v| is_identity(f.block, v, &input, 0))
+            .all(|v| is_identity(&lets, v, &input, 0))
     {
         return;
     }
@@ -296,18 +297,18 @@ fn assigns_to(block: &syn::Block, name: &str) -> bool {
 /// Whether `e` is `input` itself, through conversions that keep the text:
 /// `input.to_string()`, `String::from(input)`, `Cow::Borrowed(input)`, `Ok(input)`,
 /// `format!("{input}")`.
-fn is_identity(block: &syn::Block, e: &syn::Expr, input: &str, depth: usize) -> bool {
+fn is_identity(lets: &body::LetIndex<'_>, e: &syn::Expr, input: &str, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
-    let is_identity = |x: &syn::Expr, input: &str| is_identity(block, x, input, depth + 1);
+    let is_identity = |x: &syn::Expr, input: &str| is_identity(lets, x, input, depth + 1);
     match paths::peel(e) {
         // `let s = input.trim(); s.to_string()`: through a `let` alias.
         syn::Expr::Path(p) => {
             p.path.is_ident(input)
                 || p.path.get_ident().is_some_and(|id| {
                     // A `let mut` alias may be edited in place (`s.retain(..)`).
-                    body::let_binding(block, &id.to_string()).is_some_and(|b| {
+                    lets.binding(&id.to_string()).is_some_and(|b| {
                         !b.mutable && b.init.is_some_and(|i| is_identity(i, input))
                     })
                 })

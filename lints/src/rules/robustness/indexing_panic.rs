@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::analysis::guards::{self, Bound, Fact};
+use crate::analysis::guards::{self, Bound, Fact, Facts};
 use crate::analysis::locals::Locals;
 use crate::analysis::{macros, paths};
 
@@ -242,35 +242,6 @@ fn base_text(e: &syn::Expr) -> String {
     guards::text(e)
 }
 
-/// Normalizes a `len()` subject's text: `s.as_bytes().len()` → `s.len()`.
-fn norm_len_text(subject: &str) -> String {
-    let Some(mut inner) = subject.strip_suffix(".len()") else {
-        return subject.to_owned();
-    };
-    loop {
-        let before = inner;
-        for view in [
-            ".as_bytes()",
-            ".as_str()",
-            ".as_slice()",
-            ".as_ref()",
-            ".iter()",
-            ".bytes()",
-        ] {
-            if let Some(rest) = inner.strip_suffix(view) {
-                inner = rest;
-            }
-        }
-        if let Some(rest) = inner.strip_prefix('&') {
-            inner = rest;
-        }
-        if before == inner {
-            break;
-        }
-    }
-    format!("{inner}.len()")
-}
-
 /// An offset known to lie in a value: it comes from searching that value.
 #[derive(Clone, Debug)]
 struct Position {
@@ -291,6 +262,8 @@ struct Env<'a> {
     strs: HashSet<String>,
     /// `let n = v.len();`: `n` → `v.len()`.
     len_aliases: HashMap<String, String>,
+    /// `len_aliases` reversed: `v.len()` → `[n]`.
+    alias_names: HashMap<String, Vec<String>>,
     /// Offsets from searches: `let i = s.find(':')?` → `i` in `s`.
     positions: HashMap<String, Vec<Position>>,
     /// Strings whose offsets the code checks (`starts_with`, `is_char_boundary`, ..).
@@ -320,7 +293,7 @@ fn search_of(e: &syn::Expr) -> Option<(Position, bool)> {
                                 other => other,
                             };
                             int_lit(value) == Some(0)
-                                || norm_len_text(&guards::text(value))
+                                || guards::norm_len_text(&guards::text(value))
                                     == format!("{}.len()", p.base)
                         }
                     };
@@ -605,7 +578,7 @@ impl<'a> Visit<'a> for EnvBuilder<'_, '_> {
             {
                 self.env
                     .len_aliases
-                    .insert(name, norm_len_text(&guards::text(&init.expr)));
+                    .insert(name, guards::norm_len_text(&guards::text(&init.expr)));
             }
         }
         visit::visit_local(self, l);
@@ -762,6 +735,12 @@ impl<'a> Env<'a> {
             .map(|(s, _)| s)
             .collect();
         env.boundary_checked.extend(read);
+        for (name, len) in &env.len_aliases {
+            env.alias_names
+                .entry(len.clone())
+                .or_default()
+                .push(name.clone());
+        }
         env
     }
 
@@ -788,12 +767,12 @@ impl<'a> Env<'a> {
         self.len_aliases
             .get(s)
             .cloned()
-            .unwrap_or_else(|| norm_len_text(s))
+            .unwrap_or_else(|| guards::norm_len_text(s))
     }
 
     /// Whether the facts say `{len} > {idx}` (`strict`) or `{len} >= {idx}`.
-    fn fact_says(&self, facts: &[Fact], len: &str, idx: &str, strict: bool) -> bool {
-        facts.iter().any(|f| {
+    fn fact_says(&self, facts: &Facts, len: &str, idx: &str, strict: bool) -> bool {
+        self.facts_about(facts, len).any(|f| {
             self.subject(&f.subject) == len
                 && match &f.min {
                     Bound::Above(t) => *t == idx,
@@ -804,10 +783,19 @@ impl<'a> Env<'a> {
     }
 
     /// Whether the facts say `{len} >= k`.
-    fn fact_at_least(&self, facts: &[Fact], len: &str, k: u128) -> bool {
-        facts
-            .iter()
+    fn fact_at_least(&self, facts: &Facts, len: &str, k: u128) -> bool {
+        self.facts_about(facts, len)
             .any(|f| self.subject(&f.subject) == len && matches!(f.min, Bound::Lit(n) if n >= k))
+    }
+
+    /// The facts whose subject may stand for `len` (a superset of those whose
+    /// [`Env::subject`] is `len`): those measuring the same `len()`, and those about a name
+    /// bound to it.
+    fn facts_about<'f>(&'f self, facts: &'f Facts, len: &str) -> impl Iterator<Item = &'f Fact> {
+        let aliases = self.alias_names.get(len).map_or(&[][..], Vec::as_slice);
+        facts
+            .by_len_key(len)
+            .chain(aliases.iter().flat_map(|a| facts.about(a)))
     }
 
     /// Whether `e` is `{base}.len()` or a name bound to it.
@@ -822,7 +810,7 @@ impl<'a> Env<'a> {
     }
 
     /// `e < {base}.len()`: safe as an element index.
-    fn below_len(&self, e: &syn::Expr, base: &str, facts: &[Fact], depth: usize) -> bool {
+    fn below_len(&self, e: &syn::Expr, base: &str, facts: &Facts, depth: usize) -> bool {
         if depth > 4 {
             return false;
         }
@@ -870,7 +858,7 @@ impl<'a> Env<'a> {
     }
 
     /// `e <= {base}.len()`: safe as a range bound.
-    fn within_len(&self, e: &syn::Expr, base: &str, facts: &[Fact], depth: usize) -> bool {
+    fn within_len(&self, e: &syn::Expr, base: &str, facts: &Facts, depth: usize) -> bool {
         if depth > 4 {
             return false;
         }
@@ -1013,7 +1001,7 @@ impl<'a> Env<'a> {
         false
     }
 
-    fn check(&self, ix: &syn::ExprIndex, facts: &[Fact]) -> Option<Finding> {
+    fn check(&self, ix: &syn::ExprIndex, facts: &Facts) -> Option<Finding> {
         let idx = paths::peel(&ix.index);
         if matches!(idx, syn::Expr::Lit(_)) || is_constant(idx) {
             return None;
@@ -1084,7 +1072,7 @@ impl<'a> Env<'a> {
         r: &syn::ExprRange,
         base: &str,
         shown: &str,
-        facts: &[Fact],
+        facts: &Facts,
     ) -> Option<Finding> {
         let (start, end) = (r.start.as_deref(), r.end.as_deref());
         let closed = matches!(r.limits, syn::RangeLimits::Closed(_));

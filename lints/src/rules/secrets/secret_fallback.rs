@@ -1,7 +1,9 @@
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::fnbody::{self, Binding};
+use crate::analysis::fnbody;
 use crate::analysis::paths;
 use crate::analysis::vocab::{Vocab, split_words};
 use crate::cx::Cx;
@@ -71,20 +73,19 @@ impl Rule for SecretFallback {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        let bindings = fnbody::bindings(f.block);
-        let secret_locals: Vec<(&Binding<'_>, Lookup)> = bindings
-            .iter()
-            .filter_map(|b| b.init.and_then(|i| secret_lookup(i, cx)).map(|l| (b, l)))
-            .collect();
+        // The first secret lookup bound to each name.
+        let mut secret_locals: HashMap<String, Lookup> = HashMap::new();
+        for b in fnbody::bindings(f.block) {
+            if let Some(l) = b.init.and_then(|i| secret_lookup(i, cx)) {
+                secret_locals.entry(b.ident.to_string()).or_insert(l);
+            }
+        }
         if secret_locals.is_empty() {
             return;
         }
         let lookup = |_: &Cx<'_>, e: &syn::Expr| {
             let root = peel_option_adapters(e);
-            secret_locals
-                .iter()
-                .find(|(b, _)| fnbody::is_name(root, b.ident))
-                .map(|(_, l)| l.clone())
+            secret_locals.get(&fnbody::plain_name(root)?).cloned()
         };
         let mut exprs = Vec::new();
         fnbody::for_each_in_block(f.block, &mut |e| {
