@@ -1,6 +1,9 @@
 #!/bin/sh
 # Fills corpus/<target>/ with seeds from the repository's rule fixtures, the demo crate and
-# config samples. Run from anywhere; generated files are not committed (see .gitignore).
+# config samples, and writes corpus/rust.dict (Rust keywords and the fixtures' identifiers,
+# for `-dict=`). With a directory argument (the vendored crates of
+# ../shared/corpus/make-corpus.sh), also copies its .rs files under 64 KiB to corpus/real/,
+# to pass as a second, read-only corpus. Run from anywhere; nothing here is committed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -58,4 +61,26 @@ for args in \
     i=$((i + 1))
     printf '%s' "$args" > "$here/corpus/marker/seed-$i"
 done
+# a dictionary: keywords, punctuation, and identifiers the fixtures use twice or more
+{
+    for k in as async await break const continue crate dyn else enum extern fn for if impl in \
+        let loop match mod move mut pub ref return self Self static struct super trait type \
+        unsafe use where while yield macro_rules unwrap expect; do
+        printf '"%s"\n' "$k"
+    done
+    for p in '::' '->' '=>' '#[' '#![' '..=' '?;' '.await' '||' '&&' "'a" '!(' 'r#"' '"#'; do
+        printf '"%s"\n' "$p"
+    done
+    find "$repo/tests/fixtures/rules" -name '*.rs' -exec cat {} + |
+        grep -oE '[A-Za-z_][A-Za-z0-9_]{2,}' | sort | uniq -c | awk '$1 >= 2 { print $2 }' |
+        sed 's/.*/"&"/'
+} | sort -u > "$here/corpus/rust.dict"
+
+if [ $# -gt 0 ]; then
+    mkdir -p "$here/corpus/real"
+    find "$1" -name '*.rs' -size -64k | sort | while read -r f; do
+        cp "$f" "$here/corpus/real/$(printf '%s' "$f" | sha1sum | cut -c1-16).rs"
+    done
+    echo "real: $(ls "$here/corpus/real" | wc -l) files"
+fi
 echo "seeded: $(ls "$here/corpus/check_text" | wc -l) check_text, $(ls "$here/corpus/config" | wc -l) config, $(ls "$here/corpus/marker" | wc -l) marker"
