@@ -72,7 +72,7 @@ const CYCLE: &[&str] = &[
     r"let v_{i} = vec![name_{c}.clone(), arg_{c}.clone(), body_{c}.clone()];",
     r"let n_{i} = items_{c}.get(3).copied().unwrap_or_default() as i8;",
     r"if let Some(x) = items_{c}.first() { total += *x; }",
-    r#"while total < 100 { total += 1; if total % 7 == 0 { break; } }"#,
+    "while total < 100 { total += 1; if total % 7 == 0 { break; } }",
     r"let s_{i} = async move { let g = state.lock().unwrap(); fetch().await; g.len() };",
 ];
 
@@ -113,7 +113,11 @@ fn distinct_lets(n: usize) -> String {
     for i in 0..half {
         let _ = match i % 4 {
             0 => writeln!(s, r#"    let v{i} = params.get("k{i}").cloned().unwrap();"#),
-            1 => writeln!(s, r#"    let v{i} = format!("SELECT {{}} FROM t", v{});"#, i - 1),
+            1 => writeln!(
+                s,
+                r#"    let v{i} = format!("SELECT {{}} FROM t", v{});"#,
+                i - 1
+            ),
             2 => writeln!(s, "    let v{i} = items[{i}] as u8;"),
             _ => writeln!(s, "    let v{i} = v{}.len() - 1;", i - 3),
         };
@@ -163,7 +167,11 @@ fn guarded_reads(n: usize) -> String {
             0 => writeln!(s, "    if buf.len() < {k} {{ return Err(Error::Short); }}"),
             1 => writeln!(s, "    out.push(u32::from(buf[{}]) + data[{k}]);", k - 1),
             2 => writeln!(s, "    assert!(data.len() > {k}, \"short data\");"),
-            _ => writeln!(s, "    let x{i} = buf[{}] as usize - 1; out.push(data[x{i}]);", k - 1),
+            _ => writeln!(
+                s,
+                "    let x{i} = buf[{}] as usize - 1; out.push(data[x{i}]);",
+                k - 1
+            ),
         };
     }
     s.push_str("    Ok(out)\n}\n");
@@ -183,7 +191,10 @@ fn long_match(n: usize) -> String {
                 s,
                 r#"        "c{i}" => Command::new("run").arg(&cmd).output().await.unwrap().status.code().unwrap() as u32,"#
             ),
-            1 => writeln!(s, r#"        "c{i}" => items[{i}] + items.len() as u32 - 1,"#),
+            1 => writeln!(
+                s,
+                r#"        "c{i}" => items[{i}] + items.len() as u32 - 1,"#
+            ),
             2 => writeln!(
                 s,
                 r#"        "c{i}" => {{ let q = format!("SELECT * FROM t WHERE c = {{}}", cmd); db.execute(&q).await?; {i} }}"#
@@ -255,15 +266,21 @@ fn doc_comment(n: usize) -> String {
             1 => writeln!(s, "/// ```"),
             2 => writeln!(s, "/// let x = v[{i}].unwrap();"),
             3 => writeln!(s, "/// ```"),
-            _ => writeln!(s, "/// see http://example.com/{i} and password = \"hunter2\""),
+            _ => writeln!(
+                s,
+                "/// see http://example.com/{i} and password = \"hunter2\""
+            ),
         };
     }
     s.push_str("#[ai_generated]\npub fn documented(v: &[u8]) -> u8 { v[0] }\n");
     s
 }
 
+/// A generated file of a given size, by name.
+type Shape = (&'static str, fn(usize) -> String);
+
 /// Every shape, by name.
-const SHAPES: &[(&str, fn(usize) -> String)] = &[
+const SHAPES: &[Shape] = &[
     ("mixed fn", mixed_fn),
     ("distinct lets", distinct_lets),
     ("shadowed", shadowed),
@@ -339,6 +356,50 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// The check: a function of 10,000 statements against one of 2,500, and long matches,
+/// distinct and shadowed bindings at 2,000 against 500, every rule on at its AI level. Four times the size must cost well under sixteen times the time
+/// (a quadratic rule) — the bound is 10x, linear is 4x — and the check of the 10,000-unit
+/// file must stay within a bounded multiple of its parse. Fastest of three runs each, so a
+/// loaded CI machine does not make it flaky; debug builds are slower for both sides alike.
+#[test]
+fn ten_thousand_units_cost_linear_time() {
+    let config = all_rules_config();
+    let mut failures = Vec::new();
+    // the 10,000-statement function in full; the other shapes smaller, to keep the debug
+    // test short (`measure` runs them all at every size)
+    for &(name, shape) in SHAPES {
+        let n = if name == "mixed fn" { 10_000 } else { 2_000 };
+        if !matches!(
+            name,
+            "mixed fn" | "distinct lets" | "long match" | "shadowed"
+        ) {
+            continue;
+        }
+        let (_, small) = timings(&shape(n / 4), &config, 2);
+        let (parse, large) = timings(&shape(n), &config, 2);
+        let growth = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+        let vs_parse = large.as_secs_f64() / parse.as_secs_f64().max(1e-6);
+        eprintln!(
+            "{name:>14}: {} units {:.1} ms, {n} units {:.1} ms ({growth:.1}x); parse {:.1} ms (check/parse {vs_parse:.1})",
+            n / 4,
+            ms(small),
+            ms(large),
+            ms(parse)
+        );
+        if growth > 10.0 {
+            failures.push(format!("{name}: 4x the size took {growth:.1}x the time"));
+        }
+        if vs_parse > 25.0 {
+            failures.push(format!("{name}: the check took {vs_parse:.1}x its parse"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "superlinear checks:\n{}",
+        failures.join("\n")
+    );
+}
+
 /// Measurement, not a check: `cargo test --release -p aiguard-tests --test linear -- --ignored measure --nocapture`.
 /// `AIGUARD_SHAPES=a,b` restricts the shapes, `AIGUARD_SIZES=1000,4000` sets the sizes,
 /// `AIGUARD_RULES=a,b` turns only those rules on, `AIGUARD_PER_RULE=1` also times each rule alone.
@@ -354,12 +415,15 @@ fn measure() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let sizes: Vec<usize> = std::env::var("AIGUARD_SIZES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_else(|| vec![2_500, 5_000, 10_000, 20_000]);
+    let sizes: Vec<usize> = std::env::var("AIGUARD_SIZES").ok().map_or_else(
+        || vec![2_500, 5_000, 10_000, 20_000],
+        |v| v.split(',').filter_map(|x| x.parse().ok()).collect(),
+    );
     for (name, shape) in SHAPES {
-        if wanted.as_deref().is_some_and(|w| !w.split(',').any(|x| x == *name)) {
+        if wanted
+            .as_deref()
+            .is_some_and(|w| !w.split(',').any(|x| x == *name))
+        {
             continue;
         }
         let mut line = format!("{name:>14}:");
