@@ -1,8 +1,8 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::{body, guards, locals, macros, paths};
 use crate::analysis::body::LetIndex;
+use crate::analysis::{body, guards, locals, macros, paths};
 use crate::cx::Cx;
 use crate::fnlike::{FnKind, FnLike};
 use crate::rule::{NodeKind, Rule};
@@ -368,7 +368,12 @@ fn env_compare(cx: &Cx<'_>, lets: &LetIndex<'_>, a: &syn::Expr, b: &syn::Expr) -
 }
 
 /// `user == "admin"`, `token == "test"`: a principal or credential against a literal.
-fn magic_compare(cx: &Cx<'_>, lets: &LetIndex<'_>, a: &syn::Expr, b: &syn::Expr) -> Option<Trigger> {
+fn magic_compare(
+    cx: &Cx<'_>,
+    lets: &LetIndex<'_>,
+    a: &syn::Expr,
+    b: &syn::Expr,
+) -> Option<Trigger> {
     let (value, lit) = match (paths::lit_str(a), paths::lit_str(b)) {
         (None, Some(l)) => (a, l),
         (Some(l), None) => (b, l),
@@ -387,7 +392,12 @@ fn magic_compare(cx: &Cx<'_>, lets: &LetIndex<'_>, a: &syn::Expr, b: &syn::Expr)
 /// The name of a value that must never be compared with a literal to grant access: a
 /// credential (`token`, `password`) or who acts (`user`, `username`, `user.name`), through
 /// case mapping (`user.name.to_lowercase()`) and one `let` (`let name = user.name.trim();`).
-fn magic_subject(cx: &Cx<'_>, lets: &LetIndex<'_>, value: &syn::Expr, depth: usize) -> Option<String> {
+fn magic_subject(
+    cx: &Cx<'_>,
+    lets: &LetIndex<'_>,
+    value: &syn::Expr,
+    depth: usize,
+) -> Option<String> {
     let v = cx.vocab();
     let value = peel_text(value);
     let name = paths::expr_name(value);
