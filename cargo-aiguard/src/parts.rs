@@ -77,9 +77,7 @@ impl Parts {
             if end && end_byte.saturating_sub(start_byte) >= CHUNK_BYTES {
                 chunks.push(trees[start..=i].to_vec());
                 start = i + 1;
-                start_byte = trees
-                    .get(start)
-                    .map_or(end_byte, |t| t.span().byte_range().start);
+                start_byte = trees.get(start).map_or(end_byte, |t| t.span().byte_range().start);
             }
         }
         if start < trees.len() {
@@ -133,15 +131,11 @@ mod tests {
     use super::*;
     use aiguard_lints::{Config, FileCtx};
 
-    type Found = Vec<(String, usize)>;
-
-    /// The findings of `src` checked whole and in parts, as (rule, line) pairs, and the
-    /// number of chunks.
-    fn both(src: &str) -> (Found, Found, usize) {
+    /// The findings of `src` checked whole and in parts, as (rule, line) pairs.
+    fn both(src: &str) -> (Vec<(String, usize)>, Vec<(String, usize)>, usize) {
         let config = Config::default();
         let fcx = FileCtx {
             ai_file: true,
-            source: Some(src.into()),
             ..FileCtx::default()
         };
         let tokens: TokenStream = src.parse().expect("lexes");
@@ -185,7 +179,7 @@ mod tests {
              m! {}\n\
              mod inner { use std::fs::File as F; pub fn h() { let _ = Cmd::new(\"sh\"); } }\n\
              pub fn k() -> Result<(), ()> { Ok(()) }\n";
-        let body: String = unit.lines().skip(1).flat_map(|l| [l, "\n"]).collect();
+        let body: String = unit.lines().skip(1).map(|l| format!("{l}\n")).collect();
         let src = format!("#![allow(dead_code)]\n{}", body.repeat(400));
         assert!(src.len() > 2 * CHUNK_BYTES);
         let (whole, parts, chunks) = both(&src);
@@ -197,9 +191,8 @@ mod tests {
     #[test]
     fn splits_only_between_items() {
         // braces inside an item, followed by what is not an item keyword
-        let src =
-            "impl<const N: usize> X<{ N }> for Y {}\nfn f() -> A<{ 1 }> { if a {} else {} }\n"
-                .repeat(3000);
+        let src = "impl<const N: usize> X<{ N }> for Y {}\nfn f() -> A<{ 1 }> { if a {} else {} }\n"
+            .repeat(3000);
         let tokens: TokenStream = src.parse().expect("lexes");
         let parts = Parts::split(&tokens).expect("splits");
         assert!(parts.chunks.len() > 1);
