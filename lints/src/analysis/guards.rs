@@ -254,13 +254,25 @@ pub fn norm_len_text(subject: &str) -> String {
 }
 
 /// The facts in force at a point of a walk, indexed by subject: a function with thousands
-/// of early-exit guards before its reads asks about one subject at a time, in time that
-/// does not grow with the guards on other subjects.
+/// of early-exit guards before its reads (`if buf.len() < 4 { return .. }` each time) asks
+/// about one subject and bound at a time, in time that does not grow with the guards.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
     list: Vec<Fact>,
-    /// Positions in `list` by [`norm_len_text`] of the subject, in order.
-    by_len: HashMap<String, Vec<usize>>,
+    subjects: HashMap<String, SubjectFacts>,
+    /// The subjects that had facts, by [`norm_len_text`] of the subject.
+    by_len: HashMap<String, Vec<String>>,
+}
+
+/// What the facts in force say about one subject.
+#[derive(Clone, Debug, Default)]
+struct SubjectFacts {
+    /// Running maximum of its literal bounds, one entry per literal fact in force.
+    lits: Vec<u128>,
+    /// Its `Above` bounds in force, by text, with how many facts give each.
+    above: HashMap<String, usize>,
+    /// Its `Expr` bounds in force, likewise.
+    expr: HashMap<String, usize>,
 }
 
 impl Facts {
@@ -269,21 +281,37 @@ impl Facts {
         &self.list
     }
 
-    /// The facts whose subject's [`norm_len_text`] is `key`, in order.
-    pub fn by_len_key<'s>(&'s self, key: &str) -> impl Iterator<Item = &'s Fact> + use<'s> {
-        let at: &'s [usize] = self.by_len.get(key).map_or(&[], Vec::as_slice);
-        at.iter().filter_map(|&i| self.list.get(i))
+    /// The subjects (exact text) that had facts and measure the `len()` `key`
+    /// ([`norm_len_text`] of the subject is `key`).
+    pub fn subjects_measuring(&self, key: &str) -> &[String] {
+        self.by_len.get(key).map_or(&[], Vec::as_slice)
     }
 
-    /// The facts about exactly `subject`, in order.
-    pub fn about<'s>(&'s self, subject: &'s str) -> impl Iterator<Item = &'s Fact> + 's {
-        self.by_len_key(&norm_len_text(subject))
-            .filter(move |f| f.subject == subject)
+    /// Whether a fact in force says `subject >= k`.
+    pub fn at_least(&self, subject: &str, k: u128) -> bool {
+        self.subjects
+            .get(subject)
+            .and_then(|s| s.lits.last())
+            .is_some_and(|max| *max >= k)
     }
 
-    /// Whether the facts give `subject >= min` (as [`holds`]).
+    /// Whether a fact in force says `subject > text` (`Above`), or, unless `strict`,
+    /// `subject >= text` (`Expr`).
+    pub fn bounded_by(&self, subject: &str, text: &str, strict: bool) -> bool {
+        let Some(s) = self.subjects.get(subject) else {
+            return false;
+        };
+        let any = |m: &HashMap<String, usize>| m.get(text).is_some_and(|n| *n > 0);
+        any(&s.above) || (!strict && any(&s.expr))
+    }
+
+    /// Whether the facts give `subject >= min` (as [`holds`] on [`Facts::all`]).
     pub fn holds(&self, subject: &str, min: &Bound) -> bool {
-        self.about(subject).any(|f| gives(f, min))
+        match min {
+            Bound::Lit(need) => self.at_least(subject, *need),
+            Bound::Expr(b) => self.bounded_by(subject, b, false),
+            Bound::Above(b) => self.bounded_by(subject, b, true),
+        }
     }
 
     fn len(&self) -> usize {
@@ -291,8 +319,24 @@ impl Facts {
     }
 
     fn push(&mut self, f: Fact) {
-        let key = norm_len_text(&f.subject);
-        self.by_len.entry(key).or_default().push(self.list.len());
+        let s = match self.subjects.get_mut(&f.subject) {
+            Some(s) => s,
+            None => {
+                self.by_len
+                    .entry(norm_len_text(&f.subject))
+                    .or_default()
+                    .push(f.subject.clone());
+                self.subjects.entry(f.subject.clone()).or_default()
+            }
+        };
+        match &f.min {
+            Bound::Lit(n) => {
+                let max = s.lits.last().map_or(*n, |m| (*m).max(*n));
+                s.lits.push(max);
+            }
+            Bound::Above(t) => *s.above.entry(t.clone()).or_default() += 1,
+            Bound::Expr(t) => *s.expr.entry(t.clone()).or_default() += 1,
+        }
         self.list.push(f);
     }
 
@@ -307,8 +351,19 @@ impl Facts {
             let Some(f) = self.list.pop() else {
                 break;
             };
-            if let Some(v) = self.by_len.get_mut(&norm_len_text(&f.subject)) {
-                v.pop();
+            let Some(s) = self.subjects.get_mut(&f.subject) else {
+                continue;
+            };
+            let count = match &f.min {
+                Bound::Lit(_) => {
+                    s.lits.pop();
+                    continue;
+                }
+                Bound::Above(t) => s.above.get_mut(t),
+                Bound::Expr(t) => s.expr.get_mut(t),
+            };
+            if let Some(c) = count {
+                *c = c.saturating_sub(1);
             }
         }
     }
@@ -843,5 +898,53 @@ mod tests {
                 ("x[k]".to_owned(), false)
             ]
         );
+    }
+
+    #[test]
+    fn indexed_facts_agree_with_the_list() {
+        let body: syn::Block = syn::parse_str(
+            "{
+                if v.len() < 2 { return; }
+                if i >= v.len() { return; }
+                assert!(n > 0);
+                if w.is_empty() || k > w.len() { return; }
+                for j in 0..v.len() {
+                    if let Some(x) = v.first() { f(v[j], w[k], x); }
+                    if v.len() > 5 { g(v[4], v.as_slice().len() - 1); } else { h(n - 1); }
+                }
+                h(v[i]);
+            }",
+        )
+        .unwrap();
+        let subjects = ["v.len()", "w.len()", "n", "x", "v.as_slice().len()"];
+        let bounds = [
+            Bound::Lit(1),
+            Bound::Lit(2),
+            Bound::Lit(3),
+            Bound::Lit(6),
+            Bound::Expr("i".into()),
+            Bound::Above("i".into()),
+            Bound::Expr("k".into()),
+            Bound::Above("k".into()),
+            Bound::Above("j".into()),
+        ];
+        let (mut checked, mut held) = (0, 0);
+        walk_with_facts(&body, &mut |_, facts| {
+            for s in subjects {
+                for b in &bounds {
+                    let h = facts.holds(s, b);
+                    assert_eq!(h, holds(facts.all(), s, b), "{s} >= {b:?}");
+                    checked += 1;
+                    held += usize::from(h);
+                }
+            }
+            for key in ["v.len()", "w.len()"] {
+                for s in facts.subjects_measuring(key) {
+                    assert_eq!(norm_len_text(s), key);
+                }
+            }
+        });
+        assert!(checked > 100);
+        assert!(held > 10 && held < checked);
     }
 }

@@ -2628,4 +2628,121 @@ mod tests {
             "1000 statements took {large:?}, 250 took {small:?}: not linear"
         );
     }
+
+    /// `join_paths` before it was made linear: every changed name folded over every path.
+    fn join_by_folding(
+        env: &HashMap<String, Val>,
+        paths: &[Finals],
+        may_skip: bool,
+    ) -> HashMap<String, Val> {
+        let mut env = env.clone();
+        let mut names: Vec<String> = Vec::new();
+        for p in paths {
+            for (n, _) in p {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        for name in names {
+            let current = env.get(&name).cloned();
+            let mut acc: Option<Val> = if may_skip { current.clone() } else { None };
+            let mut first = !may_skip;
+            for p in paths {
+                let v = p
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or_else(|| current.clone(), |(_, v)| v.clone());
+                acc = if first {
+                    first = false;
+                    v
+                } else {
+                    Some(merge_val(acc.as_ref(), v.as_ref()))
+                };
+            }
+            match acc {
+                Some(v) => env.insert(name, v),
+                None => env.remove(&name),
+            };
+        }
+        env
+    }
+
+    #[test]
+    fn joins_agree_with_folding_over_every_path() {
+        let taint = |kind, numeric, checked| {
+            let mut t = Taint::new(kind, Span::call_site(), "x");
+            t.numeric = numeric;
+            t.checked = checked;
+            t
+        };
+        let vals: Vec<Option<Val>> = vec![
+            None,
+            Some(Val::default()),
+            Some(Val::lit("a")),
+            Some(Val::lit("b")),
+            Some(Val::obj(Obj::Archive)),
+            Some(Val::tainted(taint(SourceKind::Env, false, false))),
+            Some(Val::tainted(taint(SourceKind::Network, true, false))),
+            Some(Val::tainted(taint(SourceKind::Param, false, true))),
+            Some(Val {
+                canonical: true,
+                ..Val::lit("c")
+            }),
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % n
+        };
+        let names = ["a", "b", "c", "d"];
+        let vocab = Vocab::default();
+        let uses = UseMap::default();
+        let mut sink = |_: &Event<'_>, _: &State| {};
+        for _ in 0..2000 {
+            let mut env = HashMap::new();
+            for n in names {
+                if let Some(v) = vals[next(vals.len())].clone() {
+                    env.insert(n.to_string(), v);
+                }
+            }
+            let paths: Vec<Finals> = (0..next(7))
+                .map(|_| {
+                    let mut p: Finals = Vec::new();
+                    for n in names {
+                        if next(3) > 0 {
+                            p.push((n.to_string(), vals[next(vals.len())].clone()));
+                        }
+                    }
+                    if next(2) == 0 {
+                        p.reverse();
+                    }
+                    p
+                })
+                .collect();
+            let may_skip = next(2) == 0;
+            let expected = join_by_folding(&env, &paths, may_skip);
+            let mut w = Walker {
+                vocab: &vocab,
+                uses: &uses,
+                env,
+                log: Vec::new(),
+                frames: 0,
+                scopes: Vec::new(),
+                state: State::default(),
+                sink: &mut sink,
+                depth: 0,
+            };
+            w.join_paths(paths, may_skip);
+            for n in names {
+                assert_eq!(
+                    format!("{:?}", w.env.get(n)),
+                    format!("{:?}", expected.get(n)),
+                    "{n}"
+                );
+            }
+        }
+    }
 }

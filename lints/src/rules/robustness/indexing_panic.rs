@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::analysis::guards::{self, Bound, Fact, Facts};
+use crate::analysis::guards::{self, Facts};
 use crate::analysis::locals::Locals;
 use crate::analysis::{macros, paths};
 
@@ -772,30 +772,25 @@ impl<'a> Env<'a> {
 
     /// Whether the facts say `{len} > {idx}` (`strict`) or `{len} >= {idx}`.
     fn fact_says(&self, facts: &Facts, len: &str, idx: &str, strict: bool) -> bool {
-        self.facts_about(facts, len).any(|f| {
-            self.subject(&f.subject) == len
-                && match &f.min {
-                    Bound::Above(t) => *t == idx,
-                    Bound::Expr(t) => !strict && *t == idx,
-                    Bound::Lit(_) => false,
-                }
-        })
+        self.subjects_for(facts, len)
+            .any(|s| facts.bounded_by(s, idx, strict))
     }
 
     /// Whether the facts say `{len} >= k`.
     fn fact_at_least(&self, facts: &Facts, len: &str, k: u128) -> bool {
-        self.facts_about(facts, len)
-            .any(|f| self.subject(&f.subject) == len && matches!(f.min, Bound::Lit(n) if n >= k))
+        self.subjects_for(facts, len).any(|s| facts.at_least(s, k))
     }
 
-    /// The facts whose subject may stand for `len` (a superset of those whose
-    /// [`Env::subject`] is `len`): those measuring the same `len()`, and those about a name
-    /// bound to it.
-    fn facts_about<'f>(&'f self, facts: &'f Facts, len: &str) -> impl Iterator<Item = &'f Fact> {
+    /// The subjects of facts that stand for `len` ([`Env::subject`] of them is `len`):
+    /// those measuring the same `len()`, and the names bound to it.
+    fn subjects_for<'f>(&'f self, facts: &'f Facts, len: &'f str) -> impl Iterator<Item = &'f str> {
         let aliases = self.alias_names.get(len).map_or(&[][..], Vec::as_slice);
         facts
-            .by_len_key(len)
-            .chain(aliases.iter().flat_map(|a| facts.about(a)))
+            .subjects_measuring(len)
+            .iter()
+            .chain(aliases)
+            .map(String::as_str)
+            .filter(move |s| self.subject(s) == len)
     }
 
     /// Whether `e` is `{base}.len()` or a name bound to it.
