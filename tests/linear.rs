@@ -72,7 +72,7 @@ const CYCLE: &[&str] = &[
     r"let v_{i} = vec![name_{c}.clone(), arg_{c}.clone(), body_{c}.clone()];",
     r"let n_{i} = items_{c}.get(3).copied().unwrap_or_default() as i8;",
     r"if let Some(x) = items_{c}.first() { total += *x; }",
-    r#"while total < 100 { total += 1; if total % 7 == 0 { break; } }"#,
+    "while total < 100 { total += 1; if total % 7 == 0 { break; } }",
     r"let s_{i} = async move { let g = state.lock().unwrap(); fetch().await; g.len() };",
 ];
 
@@ -459,8 +459,11 @@ fn doc_comment(n: usize) -> String {
     s
 }
 
+/// A generated file of a given size, by name.
+type Shape = (&'static str, fn(usize) -> String);
+
 /// Every shape, by name.
-const SHAPES: &[(&str, fn(usize) -> String)] = &[
+const SHAPES: &[Shape] = &[
     ("mixed fn", mixed_fn),
     ("lean fn", lean_fn),
     ("distinct lets", distinct_lets),
@@ -643,10 +646,10 @@ fn measure() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let sizes: Vec<usize> = std::env::var("AIGUARD_SIZES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_else(|| vec![2_500, 5_000, 10_000, 20_000]);
+    let sizes: Vec<usize> = std::env::var("AIGUARD_SIZES").ok().map_or_else(
+        || vec![2_500, 5_000, 10_000, 20_000],
+        |v| v.split(',').filter_map(|x| x.parse().ok()).collect(),
+    );
     for (name, shape) in SHAPES {
         if wanted
             .as_deref()

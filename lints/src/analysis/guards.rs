@@ -319,16 +319,13 @@ impl Facts {
     }
 
     fn push(&mut self, f: Fact) {
-        let s = match self.subjects.get_mut(&f.subject) {
-            Some(s) => s,
-            None => {
-                self.by_len
-                    .entry(norm_len_text(&f.subject))
-                    .or_default()
-                    .push(f.subject.clone());
-                self.subjects.entry(f.subject.clone()).or_default()
-            }
-        };
+        if !self.subjects.contains_key(&f.subject) {
+            self.by_len
+                .entry(norm_len_text(&f.subject))
+                .or_default()
+                .push(f.subject.clone());
+        }
+        let s = self.subjects.entry(f.subject.clone()).or_default();
         match &f.min {
             Bound::Lit(n) => {
                 let max = s.lits.last().map_or(*n, |m| (*m).max(*n));
