@@ -49,6 +49,15 @@ pub struct Cx<'a> {
     fn_once: Vec<(&'static str, usize)>,
     /// The source text the tree was parsed from, when known (see [`Cx::file_mentions`]).
     pub(crate) source: Option<std::sync::Arc<str>>,
+    /// Answers of [`Cx::file_mentions`] for this file: (needles address, needles length,
+    /// answer). The needles are `'static`, so an address and a length name one list.
+    file_memo: std::cell::RefCell<Vec<(usize, usize, bool)>>,
+    /// Where the needles of [`Cx::file_mentions`] and [`Cx::fn_mentions`] are in `source`,
+    /// found on the first question.
+    mentions: std::cell::RefCell<Option<crate::mentions::FileMentions>>,
+    /// The tokens of the file's `use` trees, where `uses` takes its aliases from (see
+    /// [`Cx::fn_mentions_path`]); `None` when the source is not known.
+    use_text: Option<String>,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -119,32 +128,115 @@ impl<'a> Cx<'a> {
             awaited: false,
             fn_once: Vec::new(),
             source: None,
+            file_memo: std::cell::RefCell::new(Vec::new()),
+            mentions: std::cell::RefCell::new(None),
+            use_text: None,
         }
+    }
+
+    /// Sets the source text of the file and the text of its `use` trees: `items` are the items
+    /// `uses` was built from ([`UseMap::from_items`]: `use` items, inline modules included).
+    pub(crate) fn set_source(&mut self, source: Option<std::sync::Arc<str>>, items: &[syn::Item]) {
+        fn collect(items: &[syn::Item], out: &mut String) {
+            for item in items {
+                match item {
+                    syn::Item::Use(u) => {
+                        out.push_str(&quote::ToTokens::to_token_stream(&u.tree).to_string());
+                        out.push('\n');
+                    }
+                    syn::Item::Mod(m) => {
+                        if let Some((_, items)) = &m.content {
+                            collect(items, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.use_text = source.as_ref().map(|_| {
+            let mut out = String::new();
+            collect(items, &mut out);
+            out
+        });
+        self.source = source;
+        self.file_memo.borrow_mut().clear();
+        *self.mentions.borrow_mut() = None;
+    }
+
+    /// `f` with the needle index of the file, made on first use; `None` when the source is
+    /// not known.
+    fn with_mentions<T>(
+        &self,
+        f: impl FnOnce(&mut crate::mentions::FileMentions) -> T,
+    ) -> Option<T> {
+        let source = self.source.as_ref()?;
+        let mut m = self.mentions.borrow_mut();
+        let m = m.get_or_insert_with(|| {
+            crate::mentions::FileMentions::new(std::sync::Arc::clone(source))
+        });
+        Some(f(m))
     }
 
     /// Whether the source text of the file being checked holds one of `needles`: a cheap
     /// pre-filter for a rule whose every finding needs a name that a `use` may alias (the
-    /// `use` item holds the original name). True when the source is not known (the macro).
-    pub fn file_mentions(&self, needles: &[&str]) -> bool {
-        self.source
-            .as_deref()
-            .is_none_or(|s| needles.iter().any(|n| s.contains(n)))
+    /// `use` item holds the original name), or a literal anywhere in the file (`check_expr`).
+    /// True when the source is not known (the macro). `needles` is a `const` list: every list
+    /// is searched for once per file, with all the others (see `mentions.rs`).
+    pub fn file_mentions(&self, needles: &'static [&'static str]) -> bool {
+        if self.source.is_none() {
+            return true;
+        }
+        let key = (needles.as_ptr().addr(), needles.len());
+        if let Some(&(_, _, answer)) = self
+            .file_memo
+            .borrow()
+            .iter()
+            .find(|(p, n, _)| (*p, *n) == key)
+        {
+            return answer;
+        }
+        let answer = self.with_mentions(|m| m.in_file(needles)).unwrap_or(true);
+        self.file_memo.borrow_mut().push((key.0, key.1, answer));
+        answer
     }
 
     /// Whether the source text of `f` (from `fn` to its closing brace) holds one of
     /// `needles`: a cheap pre-filter for a rule's `check_fn` whose every finding in `f` needs
     /// one of these words in `f` itself (method and field names, which no `use` renames;
-    /// for paths, use [`Cx::file_mentions`]). True when the source or the function's place
+    /// for paths, use [`Cx::fn_mentions_path`]). True when the source or the function's place
     /// in it is not known.
-    pub fn fn_mentions(&self, f: &crate::fnlike::FnLike<'_>, needles: &[&str]) -> bool {
-        match self.fn_source(f) {
-            Some(text) => needles.iter().any(|n| text.contains(n)),
+    pub fn fn_mentions(
+        &self,
+        f: &crate::fnlike::FnLike<'_>,
+        needles: &'static [&'static str],
+    ) -> bool {
+        match self.fn_range(f) {
+            Some((start, end)) => self
+                .with_mentions(|m| m.within(needles, start, end))
+                .unwrap_or(true),
             None => self.file_mentions(needles),
         }
     }
 
+    /// [`Cx::fn_mentions`] for path segments as `uses.resolve` gives them: whether `f`'s text
+    /// or the file's `use` trees hold one of `needles`. A segment of a resolved path is
+    /// written in the path itself (in `f`) or comes from the `use` that the path's first
+    /// segment names (`use std::process::id;` .. `id()`, `use sha1::Sha1 as H;` .. `H::new()`).
+    pub fn fn_mentions_path(
+        &self,
+        f: &crate::fnlike::FnLike<'_>,
+        needles: &'static [&'static str],
+    ) -> bool {
+        self.fn_mentions(f, needles)
+            || self
+                .use_text
+                .as_deref()
+                .is_none_or(|t| needles.iter().any(|n| t.contains(n)))
+    }
+
+    /// The byte range of `f` (from `fn` to its closing brace) in `source`.
     #[cfg(feature = "span-locations")]
-    fn fn_source(&self, f: &crate::fnlike::FnLike<'_>) -> Option<&str> {
+    fn fn_range(&self, f: &crate::fnlike::FnLike<'_>) -> Option<(usize, usize)> {
         let source = self.source.as_deref()?;
         let start = f.sig.fn_token.span.byte_range().start;
         let end = f.block.brace_token.span.close().byte_range().end;
@@ -152,12 +244,12 @@ impl<'a> Cx<'a> {
         if end <= start {
             return None;
         }
-        source.get(start..end)
+        source.get(start..end).map(|_| (start, end))
     }
 
     #[cfg(not(feature = "span-locations"))]
     #[allow(clippy::unused_self)]
-    fn fn_source(&self, _: &crate::fnlike::FnLike<'_>) -> Option<&str> {
+    fn fn_range(&self, _: &crate::fnlike::FnLike<'_>) -> Option<(usize, usize)> {
         None
     }
 

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod finding;
 pub mod fnlike;
 pub mod manifest;
+mod mentions;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -83,7 +84,7 @@ fn check_with(
     let mut cx = cx::Cx::new(config, analysis::paths::UseMap::from_items(&file.items));
     cx.file_is_test = ctx.is_test;
     cx.file_is_build_script = ctx.is_build_script;
-    cx.source.clone_from(&ctx.source);
+    cx.set_source(ctx.source.clone(), &file.items);
     cx.path.clone_from(&ctx.module_path);
     let mut checker = checker::Checker::new(cx, &tables);
     if ctx.ai_file {

@@ -51,6 +51,10 @@ declare_rule! {
     summary = "`len() - k` that underflows on a short collection",
 }
 
+/// Every finding subtracts from a `.len()`/`.count()` call, or from a `let` of the function
+/// bound to one: method names, which no `use` renames.
+const NEEDLES: &[&str] = &["len", "count"];
+
 /// `let n = v.len();` / `let n = it.count();` bindings of a function: `n` → `v.len()`.
 fn len_bindings(block: &syn::Block) -> HashMap<String, String> {
     struct W(HashMap<String, String>);
@@ -89,7 +93,7 @@ impl Rule for LenUnderflow {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if !cx.enabled(&Self::META) {
+        if !cx.enabled(&Self::META) || !cx.fn_mentions(f, NEEDLES) {
             return;
         }
         let bindings = len_bindings(f.block);

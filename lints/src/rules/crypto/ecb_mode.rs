@@ -59,6 +59,12 @@ declare_rule! {
 
 const HELP: &str = "use an AEAD mode (AES-GCM via `aes_gcm::Aes256Gcm`, or `chacha20poly1305`) with a random nonce per message";
 
+/// Every finding is a path whose resolved segments select ECB (`ecb_segment`: `ecb`, `Ecb*`,
+/// `ECB`, `*_ecb`; written in the file, or in the `use` renaming it), or a block-cipher call
+/// in a loop over `.chunks*(..)` (method names).
+const ECB_NEEDLES: &[&str] = &["ecb", "Ecb", "ECB"];
+const EXPR_NEEDLES: &[&str] = &["ecb", "Ecb", "ECB", "chunks"];
+
 /// Block-cipher primitives that encrypt one block.
 const BLOCK_METHODS: &[&str] = &[
     "encrypt_block",
@@ -77,7 +83,14 @@ impl Rule for EcbMode {
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !matches!(
+                expr,
+                syn::Expr::Path(_) | syn::Expr::ForLoop(_) | syn::Expr::MethodCall(_)
+            )
+            || !cx.enabled(&Self::META)
+            || !cx.file_mentions(EXPR_NEEDLES)
+        {
             return;
         }
         match expr {
@@ -142,7 +155,7 @@ impl Rule for EcbMode {
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.file_mentions(ECB_NEEDLES) {
             return;
         }
         match item {

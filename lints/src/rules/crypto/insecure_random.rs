@@ -65,6 +65,36 @@ declare_rule! {
 
 const HELP: &str = "generate secrets with a CSPRNG (`rand::rngs::OsRng`, `getrandom`) and at least 128 bits (e.g. `OsRng.fill_bytes(&mut [0u8; 32])`)";
 
+/// Every finding is a predictable source written in the function (`weak_source`), directly or
+/// in the initializer of one of its `let`s: a method (`fetch_*`, `gen::<u32>`, `random`), or a
+/// path whose resolved segments hold one of the others (in the function or its `use`s).
+const NEEDLES: &[&str] = &[
+    "fetch_",
+    "gen",
+    "from_seed",
+    "random",
+    "SmallRng",
+    "XorShiftRng",
+    "Pcg",
+    "Lcg64Xsh32",
+    "Mcg128Xsl64",
+    "Xoshiro",
+    "Xoroshiro",
+    "SplitMix64",
+    "WyRand",
+    "StepRng",
+    "fastrand",
+    "oorandom",
+    "rand_",
+    "turborand",
+    "tinyrand",
+    "seed_from_u64",
+    "mock",
+    "UNIX_EPOCH",
+    "now",
+    "process",
+];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
     Prng,
@@ -99,6 +129,9 @@ impl Rule for InsecureRandom {
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if cx.in_test() || !cx.enabled(&Self::META) {
+            return;
+        }
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let vocab = cx.vocab();

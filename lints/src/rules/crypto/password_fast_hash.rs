@@ -74,13 +74,43 @@ const FEED_METHODS: &[&str] = &[
     "digest_update",
 ];
 
+/// Every finding needs a fast hash named by a path of the function (`hashing_call`, or
+/// `hasher_ctor` directly or in a `let` of the function): a segment from `fast_hash_in`,
+/// `sha::sha*`, `digest::digest`, `hash::hash`, or an algorithm argument (`SHA*`, `BLAKE*`,
+/// `MD5*`, `MessageDigest::*`). Resolved segments are in the function or its file's `use`s.
+const PATH_NEEDLES: &[&str] = &[
+    "Sha",
+    "sha",
+    "SHA",
+    "Keccak",
+    "Blake",
+    "blake",
+    "BLAKE",
+    "Md5",
+    "Md4",
+    "md5",
+    "md4",
+    "MD5",
+    "Ripemd",
+    "ripemd",
+    "Whirlpool",
+    "Sm3",
+    "Hasher",
+    "XxHash",
+    "Xxh3",
+    "xxhash",
+    "hash",
+    "digest",
+    "MessageDigest",
+];
+
 impl Rule for PasswordFastHash {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, PATH_NEEDLES) {
             return;
         }
         // The first hasher constructor bound to each name.

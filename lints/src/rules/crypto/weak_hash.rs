@@ -51,13 +51,23 @@ declare_rule! {
 
 const HELP: &str = "use SHA-256 or better (`sha2::Sha256`, `blake3`); for passwords use a KDF such as argon2; if the digest protects nothing (a cache key, a legacy protocol), allow the rule here with a reason";
 
+/// Every finding is a path whose resolved segments name a weak hash (`algo_of`): written in
+/// the file, or in the `use` renaming it.
+const NEEDLES: &[&str] = &[
+    "Md5", "md5", "MD5", "Md4", "md4", "MD4", "Md2", "md2", "MD2", "Sha1", "sha1", "SHA1",
+];
+
 impl Rule for WeakHash {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Expr, NodeKind::Item, NodeKind::Local]
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !matches!(expr, syn::Expr::Path(_) | syn::Expr::MethodCall(_))
+            || !cx.enabled(&Self::META)
+            || !cx.file_mentions(NEEDLES)
+        {
             return;
         }
         match expr {
@@ -94,7 +104,7 @@ impl Rule for WeakHash {
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.file_mentions(NEEDLES) {
             return;
         }
         // Types in signatures and definitions: only a weak hash as a generic argument
@@ -114,7 +124,7 @@ impl Rule for WeakHash {
     }
 
     fn check_local(&self, cx: &mut Cx<'_>, local: &syn::Local) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.file_mentions(NEEDLES) {
             return;
         }
         if let syn::Pat::Type(t) = &local.pat {

@@ -80,6 +80,13 @@ enum Sink {
     Path { index: usize },
 }
 
+/// Every finding is a sink call: `.mode(..)`/`.set_mode(..)`, or a path whose resolved
+/// segments end in `from_mode`, `Mode::from_bits*`, `chmod`, `fchmod` or `fchmodat`
+/// (written in the function or the file's `use`s). `check_expr` also reports
+/// `.set_readonly(false)`.
+const SINK_NEEDLES: &[&str] = &["mode", "Mode", "chmod"];
+const EXPR_NEEDLES: &[&str] = &["mode", "Mode", "chmod", "set_readonly"];
+
 fn method_sink(method: &str) -> Option<Sink> {
     match method {
         "mode" | "set_mode" => Some(Sink::Method { strict: true }),
@@ -207,7 +214,10 @@ impl Rule for InsecurePermissions {
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() {
+        if cx.in_test()
+            || !matches!(expr, syn::Expr::MethodCall(_) | syn::Expr::Call(_))
+            || !cx.file_mentions(EXPR_NEEDLES)
+        {
             return;
         }
         Self::check_call(cx, expr, None);
@@ -215,7 +225,7 @@ impl Rule for InsecurePermissions {
 
     /// `let mode = 0o777; perms.set_mode(mode);`
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, SINK_NEEDLES) {
             return;
         }
         let locals = Locals::of(f.block);

@@ -70,6 +70,11 @@ const PATH_SINKS: &[(&[&str], usize)] = &[
     (&["UnixDatagram", "bind"], 0),
 ];
 
+/// Every finding needs, in the function, a string literal naming a `SHARED_DIRS` directory
+/// (its text holds `tmp` or `shm`, unless written with escapes), or a call whose resolved
+/// path ends in `temp_dir` (in the function or the file's `use`s).
+const NEEDLES: &[&str] = &["tmp", "shm", "\\", "temp_dir"];
+
 /// A fixed path in a shared temporary directory: where its text is, and the path.
 fn fixed_tmp(
     expr: &syn::Expr,
@@ -194,6 +199,9 @@ impl Rule for InsecureTempFile {
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if cx.in_test() || !cx.enabled(&Self::META) {
+            return;
+        }
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let locals = Locals::of(f.block);

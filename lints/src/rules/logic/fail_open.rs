@@ -86,13 +86,18 @@ declare_rule! {
     summary = "security check that grants access when it fails",
 }
 
+/// Every finding is one of: `.unwrap_or*`/`.map_or*` (`defaulted`), a `match`
+/// (`match_arms`), an `Ok(..)` pattern (`let_else`, `if_let_ok`), `.is_ok()`/`.is_some()`
+/// (`is_ok_on_verifier`), in the body: keywords, method and variant names as written.
+const NEEDLES: &[&str] = &["unwrap_or", "map_or", "match", "Ok", "is_ok", "is_some"];
+
 impl Rule for FailOpen {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions(f, NEEDLES) {
             return;
         }
         let name = f.name();

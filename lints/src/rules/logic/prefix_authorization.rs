@@ -79,13 +79,17 @@ declare_rule! {
     summary = "trust decided by a prefix, suffix or substring test on a URL, host or path string",
 }
 
+/// Every finding is a `.starts_with(..)`, `.ends_with(..)` or `.contains(..)` call in the
+/// body (`check_leaf`): method names, which no `use` renames.
+const NEEDLES: &[&str] = &["starts_with", "ends_with", "contains"];
+
 impl Rule for PrefixAuthorization {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions(f, NEEDLES) {
             return;
         }
         // Positions whose value is a decision; `true` marks a closure body.

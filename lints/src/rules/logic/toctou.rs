@@ -57,13 +57,24 @@ declare_rule! {
     summary = "filesystem check followed by an operation on the same path",
 }
 
+/// Every finding is a check (`check_of`: a method `.exists()`, `.is_file()`, `.is_dir()`,
+/// `.try_exists()`, `.is_symlink()`, `.metadata()`, `.symlink_metadata()`, or a path ending
+/// in one of those) followed by a use (`uses_of`: a `.open(..)` method, or a path with a
+/// `File` or `fs` segment). Resolved segments are in the function or the file's `use`s.
+const CHECK_NEEDLES: &[&str] = &["exists", "is_file", "is_dir", "is_symlink", "metadata"];
+const USE_NEEDLES: &[&str] = &["open", "File", "fs"];
+
 impl Rule for Toctou {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !cx.enabled(&Self::META)
+            || !cx.fn_mentions_path(f, CHECK_NEEDLES)
+            || !cx.fn_mentions_path(f, USE_NEEDLES)
+        {
             return;
         }
         // (path key, check span, check name), in source order.

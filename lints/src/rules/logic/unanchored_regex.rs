@@ -62,13 +62,19 @@ declare_rule! {
     summary = "unanchored regex used to validate input",
 }
 
+/// Every finding needs a `Regex::new`/`RegexBuilder::new` path (`regex_literal`), written in
+/// the function, in a file-level `static`/`const` it reads, or behind a `use`: the file holds
+/// `Regex`. In a function, the regex is bound by a `let` or tested with `.is_match(..)`.
+const FILE_NEEDLES: &[&str] = &["Regex"];
+const FN_NEEDLES: &[&str] = &["let", "is_match"];
+
 impl Rule for UnanchoredRegex {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn, NodeKind::Item]
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.file_mentions(FILE_NEEDLES) {
             return;
         }
         let ItemRef::Item(item) = item else {
@@ -89,7 +95,11 @@ impl Rule for UnanchoredRegex {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !cx.enabled(&Self::META)
+            || !cx.file_mentions(FILE_NEEDLES)
+            || !cx.fn_mentions(f, FN_NEEDLES)
+        {
             return;
         }
         let check_fn = cx.in_check_fn();

@@ -79,6 +79,11 @@ const TYPED_CALLS: &[(&str, &str)] = &[
     ("Request", "new"),
 ];
 
+/// Every finding is a string literal (or a format template) whose value holds `://`: in the
+/// source, `://` itself, or an escape (`\x`, `\u`) or a line continuation (a backslash
+/// before a line break) within it.
+const URL_NEEDLES: &[&str] = &["://", "\\x", "\\u", "\\\n", "\\\r"];
+
 /// A cleartext URL in `expr`: a literal, or a `format!`/`concat!` template, through
 /// `.to_string()`, `.into()`, `String::from`, `.parse()`, `?`, `.unwrap()`.
 fn cleartext(expr: &syn::Expr, cx: &Cx<'_>) -> Option<(String, Span)> {
@@ -189,7 +194,17 @@ impl Rule for CleartextUrl {
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !matches!(
+                expr,
+                syn::Expr::MethodCall(_)
+                    | syn::Expr::Call(_)
+                    | syn::Expr::Struct(_)
+                    | syn::Expr::Assign(_)
+            )
+            || !cx.enabled(&Self::META)
+            || !cx.file_mentions(URL_NEEDLES)
+        {
             return;
         }
         match expr {
@@ -253,7 +268,7 @@ impl Rule for CleartextUrl {
     }
 
     fn check_local(&self, cx: &mut Cx<'_>, local: &syn::Local) {
-        if cx.in_test() {
+        if cx.in_test() || !cx.file_mentions(URL_NEEDLES) {
             return;
         }
         if let (Some(name), Some(init)) = (pat_name(&local.pat), &local.init) {
@@ -262,7 +277,7 @@ impl Rule for CleartextUrl {
     }
 
     fn check_item(&self, cx: &mut Cx<'_>, item: ItemRef<'_>) {
-        if cx.in_test() {
+        if cx.in_test() || !cx.file_mentions(URL_NEEDLES) {
             return;
         }
         match item {
@@ -281,7 +296,7 @@ impl Rule for CleartextUrl {
 
     /// `fn default_base_url() -> String { "http://..".into() }` (serde defaults, config).
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() {
+        if cx.in_test() || !cx.fn_mentions(f, URL_NEEDLES) {
             return;
         }
         if let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() {

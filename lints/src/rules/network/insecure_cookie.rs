@@ -95,6 +95,11 @@ fn setter(method: &str) -> Option<(bool, &'static str)> {
         .map(|&(_, ctx, flag)| (ctx, flag))
 }
 
+/// Every finding of `check_fn` is a `SETTERS` method (each name holds `secure` or
+/// `http_only`) given a local bound in the function to `false`.
+const SETTER_NEEDLES: &[&str] = &["secure", "http_only"];
+const FALSE_NEEDLES: &[&str] = &["false"];
+
 /// `false` or `Some(false)`.
 fn is_false(expr: &syn::Expr) -> bool {
     match peel(expr) {
@@ -255,7 +260,11 @@ impl Rule for InsecureCookie {
 
     /// `let secure = false; .. .secure(secure)`.
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test()
+            || !cx.enabled(&Self::META)
+            || !cx.fn_mentions(f, SETTER_NEEDLES)
+            || !cx.fn_mentions(f, FALSE_NEEDLES)
+        {
             return;
         }
         let locals = Locals::of(f.block);

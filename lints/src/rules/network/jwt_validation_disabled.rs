@@ -57,6 +57,20 @@ declare_rule! {
 
 const HELP: &str = "decode with `jsonwebtoken::decode` and a `Validation` that checks the signature, `exp` and the audience (`set_audience`)";
 
+/// Every finding of `single` is one of these method or field names, or a path whose resolved
+/// last segment starts with `dangerous_` (in the file: the path, or the `use` renaming it).
+const SINGLE_NEEDLES: &[&str] = &[
+    "insecure_disable_signature_validation",
+    "required_spec_claims",
+    "dangerous_",
+    "validate_exp",
+    "validate_signature",
+];
+/// Every finding of `check_fn` is a `validate_aud` field set to `false`, an
+/// `Algorithm`/`AlgorithmType`/`SignatureAlgorithm` path, or an `insecure_decode`/
+/// `decode_header` method or path (resolved segments: in the function or its file's `use`s).
+const FN_NEEDLES: &[&str] = &["validate_aud", "Algorithm", "decode"];
+
 /// `HashSet::new()`, `Default::default()`, `HashSet::default()`, `&[]`, `vec![]`.
 fn is_empty_collection(expr: &syn::Expr) -> bool {
     match peel(expr) {
@@ -194,7 +208,16 @@ impl Rule for JwtValidationDisabled {
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() {
+        if cx.in_test()
+            || !matches!(
+                expr,
+                syn::Expr::MethodCall(_)
+                    | syn::Expr::Call(_)
+                    | syn::Expr::Assign(_)
+                    | syn::Expr::Struct(_)
+            )
+            || !cx.file_mentions(SINGLE_NEEDLES)
+        {
             return;
         }
         if let Some((span, msg)) = single(expr, &cx.uses) {
@@ -204,6 +227,9 @@ impl Rule for JwtValidationDisabled {
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if cx.in_test() || !cx.enabled(&Self::META) {
+            return;
+        }
+        if !cx.fn_mentions_path(f, FN_NEEDLES) {
             return;
         }
         let mut aud_off: Vec<Span> = Vec::new();

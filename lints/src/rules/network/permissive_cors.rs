@@ -72,6 +72,23 @@ const ORIGIN_METHODS: &[&str] = &[
     "allowed_origins",
 ];
 
+/// Every finding is a `permissive` construct in the body: an `*origin*` method or
+/// `send_wildcard` (names as written), a `Cors*`, `*Origin*` or `ACCESS_CONTROL_ALLOW_ORIGIN`
+/// path (resolved: in the function or its file's `use`s), or a literal equal to
+/// `Access-Control-Allow-Origin` in any case: its text holds the `l-a` of `control-allow`
+/// in one of four cases, unless written with escapes (a backslash).
+const NEEDLES: &[&str] = &[
+    "origin",
+    "Origin",
+    "ORIGIN",
+    "Cors",
+    "send_wildcard",
+    "l-a",
+    "L-a",
+    "l-A",
+    "L-A",
+    "\\",
+];
 /// `"*"`, `HeaderValue::from_static("*")`, `"*".parse().unwrap()`, `["*"]`, `vec!["*"]`.
 fn is_star(expr: &syn::Expr) -> bool {
     match peel(expr) {
@@ -254,6 +271,9 @@ impl Rule for PermissiveCors {
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if cx.in_test() || !cx.enabled(&Self::META) {
+            return;
+        }
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let mut hits = Vec::new();

@@ -91,6 +91,32 @@ const VERIFIER_SETTERS: &[&str] = &[
     "with_custom_certificate_verifier",
 ];
 
+/// Every finding of `check_fn` is a `verify_server_cert`/`verify_client_cert` method, or a
+/// `SWITCHES` or `VERIFIER_SETTERS` call: names as written in the function.
+const FN_NEEDLES: &[&str] = &[
+    "verify_server_cert",
+    "verify_client_cert",
+    "danger_accept_invalid",
+    "disable_verification",
+    "ssl_verify_",
+    "verify_hostname",
+    "certificate_verifier",
+];
+/// Every finding of `check_expr` is one of those calls, `set_verify_callback`, or a path
+/// whose resolved segments hold `SslVerifyMode`, `SSL_VERIFY_NONE` or `SslOption` (in the
+/// file: the path, or the `use` renaming it).
+const EXPR_NEEDLES: &[&str] = &[
+    "danger_accept_invalid",
+    "disable_verification",
+    "ssl_verify_",
+    "verify_hostname",
+    "certificate_verifier",
+    "set_verify_callback",
+    "SslVerifyMode",
+    "SSL_VERIFY_NONE",
+    "SslOption",
+];
+
 fn switch(method: &str) -> Option<(bool, &'static str)> {
     SWITCHES
         .iter()
@@ -268,7 +294,13 @@ impl Rule for TlsVerificationDisabled {
     }
 
     fn check_expr(&self, cx: &mut Cx<'_>, expr: &syn::Expr) {
-        if cx.in_test() {
+        if cx.in_test()
+            || !matches!(
+                expr,
+                syn::Expr::MethodCall(_) | syn::Expr::Path(_) | syn::Expr::Call(_)
+            )
+            || !cx.file_mentions(EXPR_NEEDLES)
+        {
             return;
         }
         match expr {
@@ -328,7 +360,7 @@ impl Rule for TlsVerificationDisabled {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test() || !cx.enabled(&Self::META) {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions(f, FN_NEEDLES) {
             return;
         }
         // A verifier that accepts everything.

@@ -73,6 +73,12 @@ declare_rule! {
 const HELP: &str = "handle the error (`?`, `match`) or, if failure is really acceptable, say \
                     why where it happens: `if let Err(e) = .. { tracing::debug!(..) }`";
 
+/// `drop(..)`/`mem::drop(..)`: a path whose resolved segments end in `drop` (in the file:
+/// the path, or the `use` renaming it).
+const DROP_NEEDLES: &[&str] = &["drop"];
+/// `.unwrap_or_default()`, `.unwrap_or(..)`, `.unwrap_or_else(..)`: method names.
+const UNWRAP_OR_NEEDLES: &[&str] = &["unwrap_or"];
+
 /// `tx.send(msg)` (through `.await`): a send on a channel, where `Err` means the receiver is
 /// gone. Returns the receiver as written. An HTTP request's `.send()` takes no message.
 fn channel_send(expr: &syn::Expr) -> Option<(String, String)> {
@@ -211,6 +217,9 @@ impl IgnoredResult {
         match expr {
             // `drop(call())`
             syn::Expr::Call(c) if c.args.len() == 1 => {
+                if !cx.file_mentions(DROP_NEEDLES) {
+                    return;
+                }
                 let Some((segs, _)) = paths::call(expr, &cx.uses) else {
                     return;
                 };
@@ -266,6 +275,9 @@ impl IgnoredResult {
             }
             // `fs::remove_file(p).unwrap_or_default()`
             syn::Expr::MethodCall(m) => {
+                if !cx.file_mentions(UNWRAP_OR_NEEDLES) {
+                    return;
+                }
                 let swallows = match m.method.to_string().as_str() {
                     "unwrap_or_default" => m.args.is_empty(),
                     "unwrap_or" => m.args.len() == 1 && is_empty_body(&m.args[0]),

@@ -83,6 +83,9 @@ declare_rule! {
     summary = "indexing or slicing with an index not proven in range",
 }
 
+/// Every finding is an index expression (`a[i]`, `a[i..j]`) in the body.
+const NEEDLES: &[&str] = &["["];
+
 /// Nesting bound of the helper walks and of following `let` bindings.
 const MAX_DEPTH: usize = 128;
 
@@ -1112,7 +1115,7 @@ impl Rule for IndexingPanic {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if !cx.enabled(&Self::META) || cx.in_const() {
+        if !cx.enabled(&Self::META) || cx.in_const() || !cx.fn_mentions(f, NEEDLES) {
             return;
         }
         let env = Env::of(f);
