@@ -274,9 +274,11 @@ pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
             }
             TokenTree::Ident(i) => {
                 // `move |x| ..`, `return |x| ..`: a `|` after these starts a closure.
-                top.operand = !["move", "return", "break", "async", "static", "yield", "in", "else"]
-                    .iter()
-                    .any(|k| i == k);
+                top.operand = ![
+                    "move", "return", "break", "async", "static", "yield", "in", "else",
+                ]
+                .iter()
+                .any(|k| i == k);
             }
             TokenTree::Literal(_) => top.operand = true,
         }
@@ -394,7 +396,9 @@ mod tests {
             "fn f() {{ {} }}",
             "if a { b } else if c { d } else { e }\n".repeat(n)
         )));
-        assert!(depth_ok(&"#[derive(Debug)]\npub struct S { a: u8 }\nimpl S { fn f(&self) {} }\n".repeat(n)));
+        assert!(depth_ok(
+            &"#[derive(Debug)]\npub struct S { a: u8 }\nimpl S { fn f(&self) {} }\n".repeat(n)
+        ));
         assert!(depth_ok(&format!(
             "const A: &[u8] = &[{}];",
             "A | B, C, ".repeat(n)

@@ -77,7 +77,9 @@ impl Parts {
             if end && end_byte.saturating_sub(start_byte) >= CHUNK_BYTES {
                 chunks.push(trees[start..=i].to_vec());
                 start = i + 1;
-                start_byte = trees.get(start).map_or(end_byte, |t| t.span().byte_range().start);
+                start_byte = trees
+                    .get(start)
+                    .map_or(end_byte, |t| t.span().byte_range().start);
             }
         }
         if start < trees.len() {
@@ -191,8 +193,9 @@ mod tests {
     #[test]
     fn splits_only_between_items() {
         // braces inside an item, followed by what is not an item keyword
-        let src = "impl<const N: usize> X<{ N }> for Y {}\nfn f() -> A<{ 1 }> { if a {} else {} }\n"
-            .repeat(3000);
+        let src =
+            "impl<const N: usize> X<{ N }> for Y {}\nfn f() -> A<{ 1 }> { if a {} else {} }\n"
+                .repeat(3000);
         let tokens: TokenStream = src.parse().expect("lexes");
         let parts = Parts::split(&tokens).expect("splits");
         assert!(parts.chunks.len() > 1);

@@ -319,15 +319,16 @@ impl Facts {
     }
 
     fn push(&mut self, f: Fact) {
-        let s = match self.subjects.get_mut(&f.subject) {
-            Some(s) => s,
-            None => {
-                self.by_len
-                    .entry(norm_len_text(&f.subject))
-                    .or_default()
-                    .push(f.subject.clone());
-                self.subjects.entry(f.subject.clone()).or_default()
-            }
+        if !self.subjects.contains_key(&f.subject) {
+            self.by_len
+                .entry(norm_len_text(&f.subject))
+                .or_default()
+                .push(f.subject.clone());
+            self.subjects
+                .insert(f.subject.clone(), SubjectFacts::default());
+        }
+        let Some(s) = self.subjects.get_mut(&f.subject) else {
+            return;
         };
         match &f.min {
             Bound::Lit(n) => {

@@ -618,9 +618,9 @@ fn joined_has_phrase(joined: &str, t: &str) -> bool {
             && b[b.len() - 1] == b's'
             && joined[..b.len() - 1].ends_with(t)
             && b[b.len() - n - 2] == b'_')
-        || joined.match_indices(t).any(|(i, _)| {
-            i > 0 && b[i - 1] == b'_' && b.get(i + n) == Some(&b'_')
-        })
+        || joined
+            .match_indices(t)
+            .any(|(i, _)| i > 0 && b[i - 1] == b'_' && b.get(i + n) == Some(&b'_'))
 }
 
 fn word_is(word: &str, term: &str) -> bool {
