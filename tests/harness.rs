@@ -60,6 +60,8 @@ pub fn check_source(source: &str, path: &str, config: &Config) -> Report {
         is_test: aiguard_lints::scope::is_test_path(std::path::Path::new(path))
             && !path.contains("fixtures"),
         ai_file: aiguard_lints::ai::file_has_ai_comment(source),
+        // as the CLI does: rules' source pre-filters are exercised by every fixture
+        source: Some(source.into()),
     };
     aiguard_lints::check_file(&file, &ctx, config)
 }

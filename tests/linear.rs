@@ -73,7 +73,7 @@ const CYCLE: &[&str] = &[
     r"let v_{i} = vec![name_{c}.clone(), arg_{c}.clone(), body_{c}.clone()];",
     r"let n_{i} = items_{c}.get(3).copied().unwrap_or_default() as i8;",
     r"if let Some(x) = items_{c}.first() { total += *x; }",
-    r"while total < 100 { total += 1; if total % 7 == 0 { break; } }",
+    "while total < 100 { total += 1; if total % 7 == 0 { break; } }",
     r"let s_{i} = async move { let g = state.lock().unwrap(); fetch().await; g.len() };",
 ];
 
@@ -480,10 +480,10 @@ fn doc_comment(n: usize) -> String {
     s
 }
 
-/// Every shape, by name.
 /// Builds a shape's source for a size.
 type Shape = fn(usize) -> String;
 
+/// Every shape, by name.
 const SHAPES: &[(&str, Shape)] = &[
     ("mixed fn", mixed_fn),
     ("lean fn", lean_fn),

@@ -129,6 +129,9 @@ struct Sample {
     wall: Duration,
     /// Peak resident set, in bytes.
     peak: Option<u64>,
+    /// User plus system CPU time of all the child's threads, as last read before it exited
+    /// (within the 2 ms polling interval): the measure that stays fair on a busy machine.
+    cpu: Option<Duration>,
     stdout: String,
     stderr: String,
 }
@@ -139,6 +142,18 @@ fn vm_hwm(pid: u32) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// User plus system CPU time of a running process (`utime` and `stime` of `/proc/PID/stat`,
+/// in clock ticks of 1/100 s, Linux's `USER_HZ`).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // fields after the command name, which is in parentheses and may hold spaces
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 fn run_child(mut cmd: Command) -> Sample {
@@ -164,9 +179,13 @@ fn run_child(mut cmd: Command) -> Sample {
         s
     });
     let mut peak = None;
+    let mut cpu = None;
     let wall = loop {
         if let Some(h) = vm_hwm(child.id()) {
             peak = Some(peak.map_or(h, |p: u64| p.max(h)));
+        }
+        if let Some(t) = cpu_time(child.id()) {
+            cpu = Some(t);
         }
         match child.try_wait().expect("wait for the child") {
             Some(_) => break start.elapsed(),
@@ -176,6 +195,7 @@ fn run_child(mut cmd: Command) -> Sample {
     Sample {
         wall,
         peak,
+        cpu,
         stdout: out_thread.join().unwrap_or_default(),
         stderr: err_thread.join().unwrap_or_default(),
     }
@@ -194,6 +214,10 @@ fn mb(bytes: u64) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let b = bytes as f64;
     b / 1e6
+}
+
+fn cpu_str(c: Option<Duration>) -> String {
+    c.map_or_else(|| "-".to_string(), |c| format!("{:.2}s", c.as_secs_f64()))
 }
 
 fn peak_str(p: Option<u64>) -> String {
@@ -268,22 +292,28 @@ fn main() {
         let rate = |d: Duration| mb(bytes) / d.as_secs_f64();
         println!("\nthreads {threads}: {files} files, {:.1} MB", mb(bytes));
         println!(
-            "  bare parse   {:>7.2}s ({:.2}s)  {:>6.1} MB/s  peak {}  ({failed} files syn rejects)",
+            "  bare parse   {:>7.2}s ({:.2}s)  {:>6.1} MB/s  cpu {}  peak {}  ({failed} files syn rejects)",
             parse.wall.as_secs_f64(),
             parse_median.as_secs_f64(),
             rate(parse.wall),
+            cpu_str(parse.cpu),
             peak_str(parse.peak)
         );
         println!(
-            "  full scan    {:>7.2}s ({:.2}s)  {:>6.1} MB/s  peak {}",
+            "  full scan    {:>7.2}s ({:.2}s)  {:>6.1} MB/s  cpu {}  peak {}",
             scan.wall.as_secs_f64(),
             scan_median.as_secs_f64(),
             rate(scan.wall),
+            cpu_str(scan.cpu),
             peak_str(scan.peak)
         );
         println!(
-            "  scan/parse throughput ratio {:.2}",
-            parse.wall.as_secs_f64() / scan.wall.as_secs_f64()
+            "  scan/parse throughput ratio {:.2} (wall), {} (cpu)",
+            parse.wall.as_secs_f64() / scan.wall.as_secs_f64(),
+            match (parse.cpu, scan.cpu) {
+                (Some(p), Some(s)) => format!("{:.2}", p.as_secs_f64() / s.as_secs_f64()),
+                _ => "-".to_string(),
+            }
         );
         println!("  {summary}");
         match one_thread {

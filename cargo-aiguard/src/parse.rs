@@ -101,13 +101,31 @@ pub enum Tree {
 
 /// `tokens` (a whole file, already through [`too_deep`]) parsed as a file.
 pub fn whole(tokens: TokenStream) -> Result<syn::File, Failure> {
-    syn::parse2::<syn::File>(tokens).map_err(|e| {
-        let err = e
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid syntax"));
-        Failure::Syntax(err.span(), err.to_string())
-    })
+    syn::parse2::<syn::File>(tokens).map_err(syntax_failure)
+}
+
+/// [`whole`] for a large file one of whose chunks did not parse. The file's items are first
+/// parsed one at a time and dropped, so that a syntax error, the usual cause, is found
+/// without building the whole file's tree (about 100 times the file's size); only when every
+/// item parses (the split was wrong) is the file parsed whole.
+pub fn whole_after_parts(tokens: TokenStream) -> Result<syn::File, Failure> {
+    let items_one_by_one = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+        input.call(syn::Attribute::parse_inner)?;
+        while !input.is_empty() {
+            input.parse::<syn::Item>()?;
+        }
+        Ok(())
+    };
+    syn::parse::Parser::parse2(items_one_by_one, tokens.clone()).map_err(syntax_failure)?;
+    whole(tokens)
+}
+
+fn syntax_failure(e: syn::Error) -> Failure {
+    let err = e
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid syntax"));
+    Failure::Syntax(err.span(), err.to_string())
 }
 
 /// Strips a byte-order mark and a shebang line as `syn::parse_file` does; returns the rest,
@@ -319,6 +337,8 @@ fn lex_error_message(at: &str) -> String {
         Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`"),
         Some(c @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{c}`"),
         Some('\'') => "unterminated character literal".to_string(),
+        // a backslash as is; invisible characters escaped (`\u{200b}`)
+        Some('\\') => "unknown start of token `\\`".to_string(),
         Some(c) => format!("unknown start of token `{}`", c.escape_debug()),
         None => "unexpected end of file".to_string(),
     }

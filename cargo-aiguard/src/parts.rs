@@ -133,11 +133,15 @@ mod tests {
     use super::*;
     use aiguard_lints::{Config, FileCtx};
 
-    /// The findings of `src` checked whole and in parts, as (rule, line) pairs.
-    fn both(src: &str) -> (Vec<(String, usize)>, Vec<(String, usize)>, usize) {
+    type Found = Vec<(String, usize)>;
+
+    /// The findings of `src` checked whole and in parts, as (rule, line) pairs, and the
+    /// number of chunks.
+    fn both(src: &str) -> (Found, Found, usize) {
         let config = Config::default();
         let fcx = FileCtx {
             ai_file: true,
+            source: Some(src.into()),
             ..FileCtx::default()
         };
         let tokens: TokenStream = src.parse().expect("lexes");
@@ -181,7 +185,7 @@ mod tests {
              m! {}\n\
              mod inner { use std::fs::File as F; pub fn h() { let _ = Cmd::new(\"sh\"); } }\n\
              pub fn k() -> Result<(), ()> { Ok(()) }\n";
-        let body: String = unit.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        let body: String = unit.lines().skip(1).flat_map(|l| [l, "\n"]).collect();
         let src = format!("#![allow(dead_code)]\n{}", body.repeat(400));
         assert!(src.len() > 2 * CHUNK_BYTES);
         let (whole, parts, chunks) = both(&src);

@@ -188,6 +188,7 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         ai_file: pkg.ai_globs.is_match(rel_to_root)
             || aiguard_lints::ai::file_has_ai_comment(&text),
         is_build_script: job.path.file_name().is_some_and(|n| n == "build.rs"),
+        source: None,
     };
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         analyze(&text, &shown, &fcx, &pkg.config, job.follow_mods)
@@ -306,6 +307,11 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         }
     };
     let base = parsed.base;
+    // the parsed text, which span byte offsets index: rules skip what cannot concern them
+    let fcx = &FileCtx {
+        source: text.get(base..).map(std::sync::Arc::from),
+        ..fcx.clone()
+    };
     a.literal_ranges = parsed
         .aiguard_literals
         .into_iter()
@@ -313,12 +319,13 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
         .collect();
     let (report, decls) = match parsed.tree {
         Tree::Whole(file) => check_whole(&file, fcx, config, follow_mods),
-        Tree::Parts(parts, tokens) => match check_parts(&parts, fcx, config, follow_mods) {
-            Some(checked) => checked,
-            None => {
+        Tree::Parts(parts, tokens) => {
+            if let Some(checked) = check_parts(&parts, fcx, config, follow_mods) {
+                checked
+            } else {
                 // A chunk did not parse: the whole file decides, as for any other file.
                 drop(parts);
-                match crate::parse::whole(tokens) {
+                match crate::parse::whole_after_parts(tokens) {
                     Ok(file) => check_whole(&file, fcx, config, follow_mods),
                     Err(failure) => {
                         a.diags.push(failure_diag(failure, text, shown, base));
@@ -326,7 +333,7 @@ fn analyze(text: &str, shown: &str, fcx: &FileCtx, config: &Config, follow_mods:
                     }
                 }
             }
-        },
+        }
     };
     a.parsed = true;
     for f in &report.findings {

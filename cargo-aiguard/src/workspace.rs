@@ -326,17 +326,27 @@ fn test_path(path: &Path, cwd: &Path, arg: &Path) -> bool {
 fn walk_error(e: &walkdir::Error, cwd: &Path) -> Diag {
     let shown = e.path().map(|p| display_relative(cwd, p));
     let mut d = if let Some(ancestor) = e.loop_ancestor() {
-        Diag::error(DiagKind::Input, "symbolic link loop").note(format!(
-            "the link leads back to `{}`",
-            display_relative(cwd, ancestor)
-        ))
+        Diag::error(DiagKind::Input, "symbolic link loop")
+            .note(format!(
+                "the link leads back to `{}`",
+                display_relative(cwd, ancestor)
+            ))
+            .help("remove the link: the directory it leads back to is checked already")
     } else if let Some(io) = e.io_error() {
         let what = shown.as_deref().unwrap_or("a directory");
         if io.kind() == std::io::ErrorKind::NotFound {
-            Diag::error(
+            let d = Diag::error(
                 DiagKind::Input,
                 format!("`{what}` is a dangling symbolic link"),
-            )
+            );
+            match e.path().and_then(|p| std::fs::read_link(p).ok()) {
+                Some(target) => d.note(format!(
+                    "it points to `{}`, which does not exist",
+                    target.display()
+                )),
+                None => d,
+            }
+            .help("remove the link or restore what it points to")
         } else {
             Diag::error(
                 DiagKind::Input,

@@ -66,6 +66,9 @@ pub(crate) struct Checker<'a, 't> {
     root_marker: Option<AiMarker>,
     /// The next expression visited is the operand of `.await`.
     awaited_next: bool,
+    /// The item path of the last "nested too deeply" problem: one per item, as siblings cut
+    /// at the same depth would each report.
+    deep_reported: Option<Vec<String>>,
 }
 
 impl<'a, 't> Checker<'a, 't> {
@@ -78,6 +81,7 @@ impl<'a, 't> Checker<'a, 't> {
             macro_depth: 0,
             root_marker: None,
             awaited_next: false,
+            deep_reported: None,
         }
     }
 
@@ -210,13 +214,30 @@ impl<'a, 't> Checker<'a, 't> {
         self.cx.fns.pop();
     }
 
+    /// Reports a construct nested too deeply to analyze, once per item.
+    fn too_deep(&mut self, problem: Problem) {
+        if self.deep_reported.as_ref() != Some(&self.cx.path) {
+            self.deep_reported = Some(self.cx.path.clone());
+            self.cx.report.problems.push(problem);
+        }
+    }
+
     fn visit_macro_body(&mut self, mac: &syn::Macro) {
         if self.macro_depth > 8 {
             return;
         }
         let exprs = macros::body_exprs(mac);
+        if exprs.is_empty() && macros::nested_too_deep(&mac.tokens) {
+            self.too_deep(
+                Problem::new(mac.span(), "macro call nested too deeply to analyze").help(format!(
+                    "aiguard reads macro arguments nested up to {} levels deep; split this call",
+                    macros::MAX_BODY_NESTING
+                )),
+            );
+            return;
+        }
         self.macro_depth += 1;
-        for e in &exprs {
+        for e in exprs.iter() {
             self.visit_expr(e);
         }
         self.macro_depth -= 1;
@@ -386,11 +407,10 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
 
     fn visit_expr(&mut self, e: &'ast syn::Expr) {
         if self.depth >= MAX_EXPR_DEPTH {
-            self.cx.report.problems.push(
-                Problem::new(e.span(), "expression nested too deeply to analyze")
-                    .help(format!(
-                        "aiguard checks expressions up to {MAX_EXPR_DEPTH} levels deep; split this expression"
-                    )),
+            self.too_deep(
+                Problem::new(e.span(), "expression nested too deeply to analyze").help(format!(
+                    "aiguard checks expressions up to {MAX_EXPR_DEPTH} levels deep; split this expression"
+                )),
             );
             return;
         }
@@ -468,7 +488,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
     fn visit_block(&mut self, b: &'ast syn::Block) {
         // Nested blocks count toward the depth limit too.
         if self.depth >= MAX_EXPR_DEPTH {
-            self.cx.report.problems.push(
+            self.too_deep(
                 Problem::new(b.span(), "block nested too deeply to analyze").help(format!(
                     "aiguard checks code up to {MAX_EXPR_DEPTH} levels deep; split this function"
                 )),
@@ -482,7 +502,7 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
 
     fn visit_type(&mut self, t: &'ast syn::Type) {
         if self.depth >= MAX_EXPR_DEPTH {
-            self.cx.report.problems.push(
+            self.too_deep(
                 Problem::new(t.span(), "type nested too deeply to analyze")
                     .help("split this type with a `type` alias"),
             );
@@ -495,10 +515,11 @@ impl<'ast> Visit<'ast> for Checker<'_, '_> {
 
     fn visit_pat(&mut self, p: &'ast syn::Pat) {
         if self.depth >= MAX_EXPR_DEPTH {
-            self.cx.report.problems.push(Problem::new(
-                p.span(),
-                "pattern nested too deeply to analyze",
-            ));
+            self.too_deep(
+                Problem::new(p.span(), "pattern nested too deeply to analyze").help(format!(
+                    "aiguard checks code up to {MAX_EXPR_DEPTH} levels deep; split this pattern"
+                )),
+            );
             return;
         }
         self.depth += 1;

@@ -47,6 +47,8 @@ pub struct Cx<'a> {
     pub(crate) awaited: bool,
     /// Per-function memo of shared analyses: (key, address of the last body it ran for).
     fn_once: Vec<(&'static str, usize)>,
+    /// The source text the tree was parsed from, when known (see [`Cx::file_mentions`]).
+    pub(crate) source: Option<std::sync::Arc<str>>,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -116,7 +118,47 @@ impl<'a> Cx<'a> {
             report: Report::default(),
             awaited: false,
             fn_once: Vec::new(),
+            source: None,
         }
+    }
+
+    /// Whether the source text of the file being checked holds one of `needles`: a cheap
+    /// pre-filter for a rule whose every finding needs a name that a `use` may alias (the
+    /// `use` item holds the original name). True when the source is not known (the macro).
+    pub fn file_mentions(&self, needles: &[&str]) -> bool {
+        self.source
+            .as_deref()
+            .is_none_or(|s| needles.iter().any(|n| s.contains(n)))
+    }
+
+    /// Whether the source text of `f` (from `fn` to its closing brace) holds one of
+    /// `needles`: a cheap pre-filter for a rule's `check_fn` whose every finding in `f` needs
+    /// one of these words in `f` itself (method and field names, which no `use` renames;
+    /// for paths, use [`Cx::file_mentions`]). True when the source or the function's place
+    /// in it is not known.
+    pub fn fn_mentions(&self, f: &crate::fnlike::FnLike<'_>, needles: &[&str]) -> bool {
+        match self.fn_source(f) {
+            Some(text) => needles.iter().any(|n| text.contains(n)),
+            None => self.file_mentions(needles),
+        }
+    }
+
+    #[cfg(feature = "span-locations")]
+    fn fn_source(&self, f: &crate::fnlike::FnLike<'_>) -> Option<&str> {
+        let source = self.source.as_deref()?;
+        let start = f.sig.fn_token.span.byte_range().start;
+        let end = f.block.brace_token.span.close().byte_range().end;
+        // spans the engine did not get from this text (a test's hand-built tree) are empty
+        if end <= start {
+            return None;
+        }
+        source.get(start..end)
+    }
+
+    #[cfg(not(feature = "span-locations"))]
+    #[allow(clippy::unused_self)]
+    fn fn_source(&self, _: &crate::fnlike::FnLike<'_>) -> Option<&str> {
+        None
     }
 
     pub fn vocab(&self) -> &Vocab {

@@ -42,6 +42,10 @@ pub struct FileCtx {
     pub ai_file: bool,
     /// The file is a package's build script (`build.rs`), which runs at build time.
     pub is_build_script: bool,
+    /// The text the file's tree was parsed from (after a byte-order mark or shebang, so that
+    /// span byte offsets index it), if at hand: rules use it to skip functions that cannot
+    /// hold what they look for ([`cx::Cx::fn_mentions`]). `None` checks everything.
+    pub source: Option<std::sync::Arc<str>>,
 }
 
 /// Checks a whole file (the CLI).
@@ -79,6 +83,7 @@ fn check_with(
     let mut cx = cx::Cx::new(config, analysis::paths::UseMap::from_items(&file.items));
     cx.file_is_test = ctx.is_test;
     cx.file_is_build_script = ctx.is_build_script;
+    cx.source.clone_from(&ctx.source);
     cx.path.clone_from(&ctx.module_path);
     let mut checker = checker::Checker::new(cx, &tables);
     if ctx.ai_file {
@@ -89,8 +94,10 @@ fn check_with(
         };
         checker.enter_ai_file(item, proc_macro2::Span::call_site());
     }
-    checker.dispatch_file(file);
-    walk(&mut checker);
+    analysis::macros::cache_scope(|| {
+        checker.dispatch_file(file);
+        walk(&mut checker);
+    });
     checker.cx.report
 }
 
@@ -128,6 +135,6 @@ pub fn check_item_in(item: &syn::Item, marker: &AiMarker, config: &Config, ctx: 
         .1
         .unwrap_or_else(|| "item".to_string());
     checker.enter_ai_item(name, marker.clone());
-    checker.visit_item(item);
+    analysis::macros::cache_scope(|| checker.visit_item(item));
     checker.cx.report
 }

@@ -29,8 +29,8 @@ use crate::workspace::{self, ModDir, Resolved};
 use crate::{Fatal, write_or_pipe};
 
 /// Stack of the thread that parses: syn's parser recurses, and `parse::MAX_NESTING` is sized
-/// for the scan threads' stacks.
-const STACK_SIZE: usize = 256 << 20;
+/// for the scan threads' stacks (larger in debug builds).
+const STACK_SIZE: usize = crate::scan::STACK_SIZE;
 
 #[derive(Clone, Debug, Args)]
 pub struct ReviewArgs {

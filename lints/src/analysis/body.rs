@@ -380,8 +380,8 @@ impl<'a> Visit<'a> for ScopedWalk<'_, 'a> {
     fn visit_macro(&mut self, m: &'a syn::Macro) {
         let scope = &self.scope;
         let f = &mut *self.f;
-        for e in macros::body_exprs(m) {
-            locals::for_each_subexpr(&e, &mut |x| f(x, scope));
+        for e in macros::body_exprs(m).iter() {
+            locals::for_each_subexpr(e, &mut |x| f(x, scope));
         }
     }
 }

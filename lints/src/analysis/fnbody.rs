@@ -141,8 +141,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         self.depth += 1;
-        for e in macros::body_exprs(m) {
-            self.visit_expr(&e);
+        for e in macros::body_exprs(m).iter() {
+            self.visit_expr(e);
         }
         self.depth -= 1;
     }

@@ -67,7 +67,7 @@ impl<'ast> Visit<'ast> for ExprWalk<'_> {
             return;
         }
         self.macro_depth += 1;
-        for e in &macros::body_exprs(m) {
+        for e in macros::body_exprs(m).iter() {
             self.visit_expr(e);
         }
         self.macro_depth -= 1;

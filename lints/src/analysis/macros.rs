@@ -2,9 +2,71 @@
 //! of the macros whose arguments are expressions (`format!`-family, printing, logging,
 //! tracing, assertions, `vec!`, `write!`, sqlx's `query!`), so rules see what is inside.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
+
+/// Parsed macro bodies of the syntax tree being checked, keyed by the macro node's address:
+/// the checker's walk and the rules' own bounded walks of a function each meet the same
+/// `format!` or `assert!`, and parsing its body again each time cost about a tenth of a
+/// scan. Only live inside [`cache_scope`] (one `check_*` call, while the tree it checks is
+/// borrowed and so cannot move or be freed); each entry also keeps a fingerprint of the
+/// macro (name and top-level token count) so that a temporary tree a rule parses and drops
+/// cannot alias a later one at the same address.
+#[derive(Default)]
+struct Cache {
+    format: HashMap<usize, (Fingerprint, Rc<FormatArgs>)>,
+    exprs: HashMap<usize, (Fingerprint, Rc<Vec<syn::Expr>>)>,
+}
+
+#[derive(PartialEq, Eq, Clone)]
+struct Fingerprint {
+    name: String,
+    tokens: usize,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the macro-body cache on (see [`Cache`]); the cache is dropped when `f`
+/// returns or unwinds. Nested scopes share the outer one.
+pub fn cache_scope<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CACHE.with(|c| *c.borrow_mut() = None);
+        }
+    }
+    let outer = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let outer = c.is_some();
+        if !outer {
+            *c = Some(Cache::default());
+        }
+        outer
+    });
+    if outer {
+        return f();
+    }
+    let _reset = Reset;
+    f()
+}
+
+fn fingerprint(mac: &syn::Macro) -> Fingerprint {
+    Fingerprint {
+        name: macro_name(mac),
+        tokens: mac.tokens.clone().into_iter().count(),
+    }
+}
+
+fn key(mac: &syn::Macro) -> usize {
+    std::ptr::from_ref(mac) as usize
+}
 
 /// The arguments of a macro call that takes a format string.
 #[derive(Default)]
@@ -13,7 +75,7 @@ pub struct FormatArgs {
     pub template: Option<syn::LitStr>,
     /// Positional and named arguments (`name = expr` gives `expr`), and tracing fields
     /// (`user = %value` gives `value`), in order.
-    pub args: Vec<syn::Expr>,
+    pub args: Rc<Vec<syn::Expr>>,
     /// Names captured inline in the template: `"{user}"` gives `user`.
     pub inline: Vec<String>,
     /// Names of tracing fields / named arguments, parallel to nothing: `user = %v` gives `user`.
@@ -86,6 +148,32 @@ pub fn macro_name(mac: &syn::Macro) -> String {
         .map_or_else(String::new, |s| s.ident.to_string())
 }
 
+/// Macro bodies whose groups nest deeper than this are not parsed. Walkers that look inside
+/// macro calls parse each call's body, the calls nested in it included, so a chain such as
+/// `vec![vec![..]]` thousands deep would cost time quadratic in its depth.
+pub const MAX_BODY_NESTING: usize = 128;
+
+/// Whether the groups of `tokens` nest deeper than [`MAX_BODY_NESTING`]. Iterative; stops
+/// at that depth.
+pub fn nested_too_deep(tokens: &TokenStream) -> bool {
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(g)) => {
+                if stack.len() >= MAX_BODY_NESTING {
+                    return true;
+                }
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => {}
+        }
+    }
+    false
+}
+
 /// Splits a token stream at top-level commas.
 fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
     let mut parts = Vec::new();
@@ -106,9 +194,31 @@ fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
 }
 
 /// Parses a format-family, logging or tracing macro's body. Segments that do not parse
-/// are skipped, never an error: a rule simply sees fewer arguments.
-pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
+/// are skipped, never an error: a rule simply sees fewer arguments. Cached (see [`Cache`]).
+pub fn parse_format_args(mac: &syn::Macro) -> Rc<FormatArgs> {
+    let cached = CACHE.with(|c| {
+        let c = c.borrow();
+        let entry = c.as_ref()?.format.get(&key(mac))?;
+        (entry.0 == fingerprint(mac)).then(|| entry.1.clone())
+    });
+    if let Some(fa) = cached {
+        return fa;
+    }
+    let fa = Rc::new(format_args_uncached(mac));
+    CACHE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.format.insert(key(mac), (fingerprint(mac), fa.clone()));
+        }
+    });
+    fa
+}
+
+fn format_args_uncached(mac: &syn::Macro) -> FormatArgs {
     let mut out = FormatArgs::default();
+    if nested_too_deep(&mac.tokens) {
+        return out;
+    }
+    let mut args = Vec::new();
     for part in split_commas(mac.tokens.clone()) {
         let toks: Vec<TokenTree> = part.clone().into_iter().collect();
         if toks.is_empty() {
@@ -175,11 +285,12 @@ pub fn parse_format_args(mac: &syn::Macro) -> FormatArgs {
             continue;
         }
         if let Some(n) = name {
-            out.fields.push((n.clone(), Some(out.args.len())));
+            out.fields.push((n.clone(), Some(args.len())));
             out.field_names.push(n);
         }
-        out.args.push(expr);
+        args.push(expr);
     }
+    out.args = Rc::new(args);
     out
 }
 
@@ -219,10 +330,14 @@ pub fn inline_names(template: &str) -> Vec<String> {
 
 /// The expressions inside any macro whose body is a comma-separated list of expressions
 /// (`vec![a, b]`, `assert!(x, "..")`, `query!("..", a)`), or `vec![x; n]`. `None` when the
-/// body is not expressions (e.g. `macro_rules!`, `json!({..})`, `select! {..}`).
+/// body is not expressions (e.g. `macro_rules!`, `json!({..})`, `select! {..}`) or nests
+/// deeper than [`MAX_BODY_NESTING`].
 pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
     if mac.tokens.is_empty() {
         return Some(Vec::new());
+    }
+    if nested_too_deep(&mac.tokens) {
+        return None;
     }
     let list = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
     if let Ok(list) = list {
@@ -239,17 +354,31 @@ pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
 }
 
 /// The expressions a rule should see inside a macro call: format-family bodies through
-/// [`parse_format_args`] (template excluded), others through [`parse_expr_list`].
-pub fn body_exprs(mac: &syn::Macro) -> Vec<syn::Expr> {
+/// [`parse_format_args`] (template excluded), others through [`parse_expr_list`]. Cached
+/// (see [`Cache`]).
+pub fn body_exprs(mac: &syn::Macro) -> Rc<Vec<syn::Expr>> {
     let name = macro_name(mac);
     if name == "macro_rules" {
-        return Vec::new();
+        return Rc::default();
     }
     if is_format_macro(&name) {
-        let fa = parse_format_args(mac);
-        return fa.args;
+        return parse_format_args(mac).args.clone();
     }
-    parse_expr_list(mac).unwrap_or_default()
+    let cached = CACHE.with(|c| {
+        let c = c.borrow();
+        let entry = c.as_ref()?.exprs.get(&key(mac))?;
+        (entry.0 == fingerprint(mac)).then(|| entry.1.clone())
+    });
+    if let Some(exprs) = cached {
+        return exprs;
+    }
+    let exprs = Rc::new(parse_expr_list(mac).unwrap_or_default());
+    CACHE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.exprs.insert(key(mac), (fingerprint(mac), exprs.clone()));
+        }
+    });
+    exprs
 }
 
 #[cfg(test)]
@@ -261,9 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn deep_bodies_are_not_parsed() {
+        let deep = |n: usize| mac(&format!("vec![{}1{}]", "vec![".repeat(n), "]".repeat(n)));
+        assert_eq!(
+            parse_expr_list(&deep(MAX_BODY_NESTING / 2)).map(|v| v.len()),
+            Some(1)
+        );
+        assert!(parse_expr_list(&deep(MAX_BODY_NESTING + 1)).is_none());
+        assert!(body_exprs(&deep(MAX_BODY_NESTING + 1)).is_empty());
+        let fmt = mac(&format!(
+            "format!(\"{{}}\", {}1{})",
+            "(".repeat(MAX_BODY_NESTING + 1),
+            ")".repeat(MAX_BODY_NESTING + 1)
+        ));
+        assert!(parse_format_args(&fmt).args.is_empty());
+    }
+
+    #[test]
     fn format_args() {
         let fa = parse_format_args(&mac(r#"format!("{} {user} {{x}}", a.b, n = c)"#));
-        assert_eq!(fa.template.unwrap().value(), "{} {user} {{x}}");
+        assert_eq!(fa.template.as_ref().unwrap().value(), "{} {user} {{x}}");
         assert_eq!(fa.args.len(), 2);
         assert_eq!(fa.inline, ["user"]);
         assert_eq!(fa.field_names, ["n"]);
@@ -274,7 +420,7 @@ mod tests {
         let fa = parse_format_args(&mac(
             r#"tracing::info!(target: "auth", user.id = %uid, token = ?tok, "login {}", x)"#,
         ));
-        assert_eq!(fa.template.unwrap().value(), "login {}");
+        assert_eq!(fa.template.as_ref().unwrap().value(), "login {}");
         assert_eq!(fa.args.len(), 3);
         assert_eq!(fa.field_names, ["user.id", "token"]);
         assert_eq!(

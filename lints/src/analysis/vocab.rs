@@ -580,6 +580,14 @@ pub struct Vocab {
 /// camelCase boundaries: `apiKey` → `api key`, `HTTPServer` → `http server`.
 pub fn split_words(ident: &str) -> Vec<String> {
     let ident = ident.strip_prefix("r#").unwrap_or(ident);
+    if ident.is_ascii() {
+        return split_ascii_words(ident.as_bytes());
+    }
+    split_unicode_words(ident)
+}
+
+/// [`split_words`] of any identifier.
+fn split_unicode_words(ident: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = ident.chars().collect();
@@ -601,6 +609,45 @@ pub fn split_words(ident: &str) -> Vec<String> {
     }
     if !cur.is_empty() {
         words.push(cur);
+    }
+    words
+}
+
+/// [`split_words`] of an ASCII identifier: the same boundaries, without decoding chars.
+fn split_ascii_words(b: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut start = None;
+    let word = |s: usize, e: usize| {
+        // ASCII, so any byte range is a valid string
+        String::from_utf8_lossy(&b[s..e]).to_ascii_lowercase()
+    };
+    for i in 0..b.len() {
+        let c = b[i];
+        if !c.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                words.push(word(s, i));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase()
+            && let Some(s) = start
+        {
+            let prev = b[i - 1];
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                words.push(word(s, i));
+                start = Some(i);
+            }
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(word(s, b.len()));
     }
     words
 }
@@ -1500,24 +1547,84 @@ fn is_technical_use(
     }
 }
 
-/// Whether `word` matches the first slot of some [`PLACEHOLDER_PHRASES`] pattern (a cheap
-/// filter: ASCII case is ignored even for the all-caps marks).
+/// What [`placeholder_marks`] checks before it splits a text into words, derived once from
+/// [`PLACEHOLDER_PHRASES`]: each pattern's longest required single word (a text without any
+/// of them, ASCII case ignored, holds no mark), and every pattern's possible first words.
+struct PhraseIndex {
+    required: Vec<String>,
+    first: Vec<String>,
+}
+
+fn phrase_index() -> &'static PhraseIndex {
+    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut required = Vec::new();
+        let mut first = Vec::new();
+        for (pattern, _) in PLACEHOLDER_PHRASES {
+            let slots: Vec<&str> = pattern.split(' ').collect();
+            // a pattern whose every slot is optional or has alternatives requires no one
+            // word: then every text must be split (none does so today)
+            let req = slots
+                .iter()
+                .filter(|s| !s.ends_with('?') && !s.contains('|'))
+                .max_by_key(|s| s.len());
+            match req {
+                Some(r) => required.push(r.to_ascii_lowercase()),
+                None => required.push(String::new()),
+            }
+            for (i, slot) in slots.iter().enumerate() {
+                first.extend(
+                    slot.trim_end_matches('?')
+                        .split('|')
+                        .map(str::to_ascii_lowercase),
+                );
+                // a pattern whose first slot is optional may start at its second
+                if !slot.ends_with('?') || i + 1 == slots.len() {
+                    break;
+                }
+            }
+        }
+        required.sort();
+        required.dedup();
+        first.sort();
+        first.dedup();
+        PhraseIndex { required, first }
+    })
+}
+
+/// Whether `word` may start some [`PLACEHOLDER_PHRASES`] pattern (ASCII case ignored even
+/// for the all-caps marks: a cheap filter).
 fn may_start_phrase(word: &str) -> bool {
-    PLACEHOLDER_PHRASES.iter().any(|(pattern, _)| {
-        let first = pattern.split(' ').next().unwrap_or_default();
-        first
-            .trim_end_matches('?')
-            .split('|')
-            .any(|alt| alt.len() == word.len() && alt.eq_ignore_ascii_case(word))
-    }) || PLACEHOLDER_PHRASES
+    phrase_index()
+        .first
         .iter()
-        // a pattern whose first slot is optional may start at its second
-        .any(|(pattern, _)| pattern.split(' ').next().is_some_and(|f| f.ends_with('?')))
+        .any(|f| f.len() == word.len() && f.eq_ignore_ascii_case(word))
+}
+
+/// Whether `text` may hold a placeholder mark: it holds some pattern's required word (ASCII
+/// case ignored). Most doc comments and strings hold none, and then are not split into words.
+fn may_hold_mark(text: &str) -> bool {
+    thread_local! {
+        static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LOWER.with(|buf| {
+        let mut lower = buf.borrow_mut();
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        phrase_index()
+            .required
+            .iter()
+            .any(|r| lower.contains(r.as_str()))
+    })
 }
 
 /// Every placeholder mark in `text` (prose of a doc comment or a string literal), in order:
 /// the marks AI assistants leave where they skipped the hard part (RULES.md placeholder_code).
 pub fn placeholder_marks(text: &str) -> Vec<PlaceholderMark> {
+    if !may_hold_mark(text) {
+        return Vec::new();
+    }
     let words = word_ranges(text);
     let mut out = Vec::new();
     let mut i = 0;
@@ -1692,6 +1799,34 @@ pub fn is_unit_io_fn(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The pre-filter lets every pattern through: each phrase written out (every alternative
+    /// of every slot, in any ASCII case) is found.
+    #[test]
+    fn phrase_prefilter_keeps_every_phrase() {
+        for (pattern, _) in PLACEHOLDER_PHRASES {
+            let slots: Vec<Vec<&str>> = pattern
+                .split(' ')
+                .map(|s| s.trim_end_matches('?').split('|').collect())
+                .collect();
+            let widest = slots.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..widest {
+                let phrase: Vec<&str> = slots.iter().map(|alts| alts[k % alts.len()]).collect();
+                let phrase = phrase.join(" ");
+                for text in [
+                    format!("Note: {phrase}."),
+                    format!("// {}", phrase.to_ascii_uppercase()),
+                ] {
+                    assert!(
+                        may_hold_mark(&text),
+                        "pre-filter drops `{text}` ({pattern})"
+                    );
+                }
+            }
+        }
+        assert!(!may_hold_mark("Returns the number of bytes read."));
+        assert!(may_hold_mark("Not Implemented"));
+    }
+
     #[test]
     fn words() {
         assert_eq!(split_words("apiKey"), ["api", "key"]);
@@ -1699,6 +1834,31 @@ mod tests {
         assert_eq!(split_words("x-api-key"), ["x", "api", "key"]);
         assert_eq!(split_words("HTTPServer"), ["http", "server"]);
         assert_eq!(split_words("r#type"), ["type"]);
+        // the ASCII path splits as the general one does
+        for id in [
+            "apiKey",
+            "API_KEY",
+            "x-api-key",
+            "HTTPServer",
+            "getHTTP2Response",
+            "a1B2c3",
+            "__x__",
+            "ABC",
+            "aB",
+            "Ab",
+            "_",
+            "",
+            "x.y z",
+            "sha256Hex",
+            "IOError",
+            "v2Token",
+        ] {
+            assert_eq!(
+                split_ascii_words(id.as_bytes()),
+                split_unicode_words(id),
+                "{id}"
+            );
+        }
     }
 
     #[test]

@@ -101,12 +101,12 @@ impl Rule for FloatEquality {
             }
             fn visit_item(&mut self, _: &'a syn::Item) {}
             fn visit_macro(&mut self, m: &'a syn::Macro) {
-                for e in macros::body_exprs(m) {
+                for e in macros::body_exprs(m).iter() {
                     W {
                         env: self.env,
                         hits: &mut *self.hits,
                     }
-                    .visit_expr(&e);
+                    .visit_expr(e);
                 }
             }
         }

@@ -334,7 +334,7 @@ fn is_identity(lets: &body::LetIndex<'_>, e: &syn::Expr, input: &str, depth: usi
         }
         syn::Expr::Macro(m) if macros::macro_name(&m.mac) == "format" => {
             let fa = macros::parse_format_args(&m.mac);
-            let Some(t) = fa.template else {
+            let Some(t) = &fa.template else {
                 return false;
             };
             let t = t.value();

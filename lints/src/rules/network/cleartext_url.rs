@@ -92,7 +92,7 @@ fn cleartext(expr: &syn::Expr, cx: &Cx<'_>) -> Option<(String, Span)> {
             if name != "format" && name != "concat" && name != "format_args" {
                 return None;
             }
-            let t = parse_format_args(&m.mac).template?;
+            let t = parse_format_args(&m.mac).template.clone()?;
             (t.value(), t.span())
         }
         syn::Expr::MethodCall(m)

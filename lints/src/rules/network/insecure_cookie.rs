@@ -245,7 +245,7 @@ impl Rule for InsecureCookie {
                 ..
             }) => Self::check_set_cookie(cx, &s.value(), s.span()),
             syn::Expr::Macro(m) if macro_name(&m.mac) == "format" => {
-                if let Some(t) = parse_format_args(&m.mac).template {
+                if let Some(t) = &parse_format_args(&m.mac).template {
                     Self::check_set_cookie(cx, &t.value(), t.span());
                 }
             }

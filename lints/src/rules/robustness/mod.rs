@@ -30,6 +30,16 @@ pub(crate) fn is_ufcs_method(expr: &syn::Expr, uses: &paths::UseMap, names: &[&s
     let syn::Expr::Path(p) = expr else {
         return false;
     };
+    // no `use` renames an associated function: the name is written as is (and most paths
+    // are not these, so look before resolving)
+    if !p
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| names.iter().any(|n| s.ident == n))
+    {
+        return false;
+    }
     let segs = uses.resolve(&p.path);
     segs.len() >= 2
         && names.iter().any(|n| segs[segs.len() - 1] == *n)

@@ -125,7 +125,7 @@ impl Rule for PlaceholderCode {
             return;
         }
         if macros::is_format_macro(&name)
-            && let Some(template) = macros::parse_format_args(mac).template
+            && let Some(template) = &macros::parse_format_args(mac).template
         {
             let text = blank_between(&template.value(), '{', '}');
             check_text(cx, &text, template.span(), "format string");
