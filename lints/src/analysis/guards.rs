@@ -324,12 +324,8 @@ impl Facts {
                 .entry(norm_len_text(&f.subject))
                 .or_default()
                 .push(f.subject.clone());
-            self.subjects
-                .insert(f.subject.clone(), SubjectFacts::default());
         }
-        let Some(s) = self.subjects.get_mut(&f.subject) else {
-            return;
-        };
+        let s = self.subjects.entry(f.subject.clone()).or_default();
         match &f.min {
             Bound::Lit(n) => {
                 let max = s.lits.last().map_or(*n, |m| (*m).max(*n));
@@ -681,7 +677,7 @@ impl<'a> Visit<'a> for Walker<'_, 'a> {
             skip: self.skip,
             depth: self.depth + 1,
         };
-        for e in &exprs {
+        for e in exprs.iter() {
             inner.visit_expr(e);
         }
         self.facts = inner.facts;
