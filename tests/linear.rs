@@ -101,7 +101,9 @@ const LEAN: &[&str] = &[
     r#"cmd_{c}.arg("-c").arg(&name_{c});"#,
     r"let out_{c} = cmd_{c}.output()?;",
     r"let x = x + b_{c} as u32;",
-    r"match verify_signature(&headers) { Ok(v) => granted = v, Err(_) => return Ok(true) }",
+    r"let sig_{c} = verify_signature(&headers);",
+    r"match sig_{c} { Ok(v) => granted = v, Err(_) => return Ok(true) }",
+    r"if sig_{c}.is_ok() && !skip_{c} { granted = ok_{c}; }",
     r#"let path_{c} = Path::new("/srv").join(&name_{c});"#,
     r"let f_{c} = File::open(&path_{c})?;",
     r"let v_{c} = name_{c}.trim().to_lowercase().split(',').map(str::to_string).collect::<Vec<_>>();",
@@ -582,11 +584,11 @@ fn ms(d: Duration) -> f64 {
 const SMALL: usize = 2_500;
 const BIG: usize = 10_000;
 /// How many times its parse checking a function may take. A debug build checks the test's
-/// function in about 5 times its parse; before the rules were made linear, over 15 times at
-/// 2,500 statements and over 35 times at 10,000.
+/// function in 3 to 5 times its parse; a rule that walks the body again at each binding it
+/// looks up takes it over 13 times at 2,500 statements.
 const MAX_CHECK_PER_PARSE: f64 = 12.0;
-/// check(4n) / check(n): 4 for linear work (4.5 to 5 in a debug build, where allocation
-/// gets slower as the heap grows), 16 for quadratic (13 before the rules were fixed).
+/// check(4n) / check(n): 4 for linear work (up to 6 in a debug build on a busy machine,
+/// where allocation also gets slower as the heap grows), 16 for quadratic.
 const MAX_SCALING: f64 = 8.0;
 
 /// Rules that must report on the test's function: it reaches their code paths.
