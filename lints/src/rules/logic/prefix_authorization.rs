@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use syn::spanned::Spanned;
 
@@ -125,9 +125,9 @@ impl Rule for PrefixAuthorization {
 
 /// Closure parameters that stand for a location: in `origin.to_str().map(|o| ..)` and
 /// `req.uri().host().is_some_and(|h| ..)`, `o` is the origin and `h` the host.
-/// (parameter, location name, kind).
-fn closure_aliases(cx: &Cx<'_>, f: &FnLike<'_>) -> Vec<(String, String, Loc)> {
-    let mut out = Vec::new();
+/// Parameter → (location name, kind), the first closure of each parameter name.
+fn closure_aliases(cx: &Cx<'_>, f: &FnLike<'_>) -> HashMap<String, (String, Loc)> {
+    let mut out = HashMap::new();
     locals::for_each_expr(f.block, &mut |e| {
         let syn::Expr::MethodCall(m) = e else {
             return;
@@ -146,7 +146,7 @@ fn closure_aliases(cx: &Cx<'_>, f: &FnLike<'_>) -> Vec<(String, String, Loc)> {
                 && let [param] = c.inputs.iter().collect::<Vec<_>>()[..]
                 && let Some(id) = body::pat_ident(param)
             {
-                out.push((id.to_string(), name.clone(), loc));
+                out.entry(id.to_string()).or_insert((name.clone(), loc));
             }
         }
     });
@@ -483,15 +483,12 @@ fn check_leaf(
     m: &syn::ExprMethodCall,
     auth_fn: bool,
     closure: bool,
-    aliases: &[(String, String, Loc)],
+    aliases: &HashMap<String, (String, Loc)>,
 ) {
     let alias = || match paths::peel(&m.receiver) {
         syn::Expr::Path(p) => {
             let id = p.path.get_ident()?.to_string();
-            aliases
-                .iter()
-                .find(|(param, _, _)| *param == id)
-                .map(|(_, name, loc)| (name.clone(), *loc))
+            aliases.get(&id).map(|(name, loc)| (name.clone(), *loc))
         }
         _ => None,
     };

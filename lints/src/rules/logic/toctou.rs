@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -77,22 +79,18 @@ impl Rule for Toctou {
         {
             return;
         }
-        // (path key, check span, check name), in source order.
-        let mut checks: Vec<(String, Span, String)> = Vec::new();
+        // The first check of each path not used yet: path key → (check span, check name).
+        let mut checks: HashMap<String, (Span, String)> = HashMap::new();
         let mut hits: Vec<(Span, String, String, Span, String)> = Vec::new();
         locals::for_each_expr(f.block, &mut |e| {
             if let Some((path, span, what)) = check_of(cx, e) {
-                let key = path_key(path);
-                if !checks.iter().any(|(k, _, _)| *k == key) {
-                    checks.push((key, span, what));
-                }
+                checks.entry(path_key(path)).or_insert((span, what));
                 return;
             }
             for (path, op) in uses_of(cx, e) {
                 let key = path_key(path);
-                if let Some(i) = checks.iter().position(|(k, _, _)| *k == key) {
-                    let (k, span, what) = checks.remove(i);
-                    hits.push((span, what, k, e.span(), op));
+                if let Some((span, what)) = checks.remove(&key) {
+                    hits.push((span, what, key, e.span(), op));
                 }
             }
         });
