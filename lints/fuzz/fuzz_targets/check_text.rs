@@ -1,8 +1,9 @@
 //! Arbitrary text through parse and check, as `cargo aiguard` does with a file: the text
 //! scans (suppression comments, the file-level AI comment), `syn::parse_file`, then
 //! `check_file` twice: with the default config, and with the whole file AI code and every
-//! rule on at both levels. Panics, stack overflows, hangs and findings whose spans fall
-//! outside the text are bugs.
+//! rule on at both levels, once without the source text and once with it (as the CLI gives
+//! it, for the rules' text pre-filters). Panics, stack overflows, hangs, findings whose spans
+//! fall outside the text, and findings that the pre-filters change are bugs.
 //!
 //! Depth: the CLI bounds how deep syn can recurse with a token walk in cargo-aiguard (a
 //! binary crate, so not reachable from here) and parses on 256 MB stacks. This target runs
@@ -84,6 +85,33 @@ fn check_spans(report: &Report, text: &str) {
     }
 }
 
+/// What identifies a finding, to compare two runs.
+fn keys(report: &Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let labels: Vec<_> = f
+                .labels
+                .iter()
+                .map(|l| (l.span.byte_range(), &l.text))
+                .collect();
+            format!(
+                "{} {} {:?} {} {:?} {:?} {:?} {} {:?}",
+                f.rule.name,
+                f.level,
+                f.span.byte_range(),
+                f.message,
+                labels,
+                f.help,
+                f.notes,
+                f.item_path,
+                f.ai
+            )
+        })
+        .collect()
+}
+
 fn check(text: &str) {
     let _ = aiguard_lints::suppress::scan(text);
     let ai_comment = aiguard_lints::ai::file_has_ai_comment(text);
@@ -93,21 +121,43 @@ fn check(text: &str) {
     let Ok(file) = syn::parse_file(text) else {
         return;
     };
+    // the text spans index, as `syn::parse_file` strips it (a shebang line: not given)
+    let source = if text.starts_with("#!") {
+        None
+    } else {
+        Some(std::sync::Arc::from(
+            text.strip_prefix('\u{feff}').unwrap_or(text),
+        ))
+    };
     let plain = FileCtx {
         ai_file: ai_comment,
+        source: source.clone(),
         ..FileCtx::default()
     };
     let report = aiguard_lints::check_file(&file, &plain, &Config::default());
     check_spans(&report, text);
     // a first line naming build.rs makes the file a build script, as in the rule fixtures
-    let ai = FileCtx {
+    let mut ai = FileCtx {
         module_path: vec!["m".to_string()],
         is_test: false,
         ai_file: true,
         is_build_script: text.lines().next().is_some_and(|l| l.contains("build.rs")),
+        source: None,
     };
-    let report = aiguard_lints::check_file(&file, &ai, all_on());
-    check_spans(&report, text);
+    let full = aiguard_lints::check_file(&file, &ai, all_on());
+    check_spans(&full, text);
+    if source.is_some() {
+        ai.source = source;
+        let filtered = aiguard_lints::check_file(&file, &ai, all_on());
+        let (full, filtered) = (keys(&full), keys(&filtered));
+        if full != filtered {
+            let missing: Vec<_> = full.iter().filter(|k| !filtered.contains(k)).collect();
+            let extra: Vec<_> = filtered.iter().filter(|k| !full.contains(k)).collect();
+            panic!(
+                "the source pre-filters change the findings:\nmissing {missing:#?}\nextra {extra:#?}"
+            );
+        }
+    }
 }
 
 struct Worker {

@@ -59,23 +59,33 @@ fn bound_of(expr: &syn::Expr) -> Bound {
 /// Facts that hold when `cond` is true (`want == true`) or false.
 pub fn facts_of(cond: &syn::Expr, want: bool) -> Vec<Fact> {
     let mut out = Vec::new();
-    collect(cond, want, &mut out);
+    collect(cond, want, &mut out, 0);
     out
 }
+
+/// How deep [`facts_of`] looks into a condition: the walk asks for the facts of every prefix
+/// of an `a && b && ..` chain, which would take time quadratic in the chain's length.
+const MAX_FACT_DEPTH: usize = 64;
 
 fn fact(subject: String, min: Bound) -> Fact {
     Fact { subject, min }
 }
 
-fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>) {
+fn collect(cond: &syn::Expr, want: bool, out: &mut Vec<Fact>, depth: usize) {
+    if depth > MAX_FACT_DEPTH {
+        return;
+    }
+    let depth = depth + 1;
     match cond {
-        syn::Expr::Paren(p) => collect(&p.expr, want, out),
-        syn::Expr::Group(g) => collect(&g.expr, want, out),
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => collect(&u.expr, !want, out),
+        syn::Expr::Paren(p) => collect(&p.expr, want, out, depth),
+        syn::Expr::Group(g) => collect(&g.expr, want, out, depth),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            collect(&u.expr, !want, out, depth);
+        }
         syn::Expr::Binary(b) => match (&b.op, want) {
             (syn::BinOp::And(_), true) | (syn::BinOp::Or(_), false) => {
-                collect(&b.left, want, out);
-                collect(&b.right, want, out);
+                collect(&b.left, want, out, depth);
+                collect(&b.right, want, out, depth);
             }
             _ => compare(b, want, out),
         },
@@ -816,6 +826,22 @@ mod tests {
 
     fn cond(s: &str) -> syn::Expr {
         syn::parse_str(s).unwrap()
+    }
+
+    /// The walk takes the facts of every prefix of an `&&` chain: a chain of thousands of
+    /// operands gives a bounded number of facts each time (the operands nearest the top).
+    #[test]
+    fn long_chains_are_cut() {
+        let chain: Vec<String> = (0..2_000).map(|i| format!("v.len() > {i}")).collect();
+        let facts = facts_of(&cond(&chain.join(" && ")), true);
+        assert!(facts.len() <= MAX_FACT_DEPTH + 1, "{} facts", facts.len());
+        assert_eq!(
+            facts.last(),
+            Some(&fact("v.len()".into(), Bound::Lit(2_000)))
+        );
+        let chain: Vec<String> = (0..2_000).map(|i| format!("v.len() < {i}")).collect();
+        let facts = facts_of(&cond(&chain.join(" || ")), false);
+        assert!(facts.len() <= MAX_FACT_DEPTH + 1, "{} facts", facts.len());
     }
 
     #[test]

@@ -99,6 +99,59 @@ fn text<T: ToTokens>(t: &T) -> String {
     t.to_token_stream().to_string()
 }
 
+/// Operands, branches and arms are compared as text only when they have at most this many
+/// expressions, statements and items: the repeated code this rule looks for is short, and
+/// printing a whole subtree at every level of a nested `match`, `if`/`else` or `==` would
+/// take time quadratic in the nesting.
+const MAX_COMPARED_NODES: usize = 256;
+
+/// Counts expressions, statements and items, and stops descending past
+/// [`MAX_COMPARED_NODES`].
+#[derive(Default)]
+struct NodeCount(usize);
+
+impl NodeCount {
+    fn enter(&mut self) -> bool {
+        self.0 += 1;
+        self.0 <= MAX_COMPARED_NODES
+    }
+}
+
+impl<'a> syn::visit::Visit<'a> for NodeCount {
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.enter() {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        if self.enter() {
+            syn::visit::visit_stmt(self, s);
+        }
+    }
+    fn visit_item(&mut self, i: &'a syn::Item) {
+        if self.enter() {
+            syn::visit::visit_item(self, i);
+        }
+    }
+}
+
+fn small(e: &syn::Expr) -> bool {
+    let mut c = NodeCount::default();
+    syn::visit::Visit::visit_expr(&mut c, e);
+    c.0 <= MAX_COMPARED_NODES
+}
+
+fn small_block(b: &syn::Block) -> bool {
+    let mut c = NodeCount::default();
+    syn::visit::Visit::visit_block(&mut c, b);
+    c.0 <= MAX_COMPARED_NODES
+}
+
+/// `a` and `b` are the same tokens (both small enough to compare).
+fn same_text(a: &syn::Expr, b: &syn::Expr) -> bool {
+    small(a) && small(b) && text(a) == text(b)
+}
+
 /// Token text as code is written: `items . len () >= 0` → `items.len() >= 0`.
 fn compact(s: &str) -> String {
     let is_operator = |t: &str| {
@@ -206,7 +259,7 @@ fn binary(scope: &Scope<'_>, b: &syn::ExprBinary) -> Option<Hit> {
     let shown = || compact(&text(b));
     match b.op {
         Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
-            if pure(&b.left) && text(&b.left) == text(&b.right) {
+            if pure(&b.left) && same_text(&b.left, &b.right) {
                 if matches!(b.op, Eq(_) | Ne(_)) && maybe_float(scope, &b.left) {
                     return None;
                 }
@@ -225,7 +278,7 @@ fn binary(scope: &Scope<'_>, b: &syn::ExprBinary) -> Option<Hit> {
         And(_) | Or(_) => {
             let contradiction = |x: &syn::Expr, y: &syn::Expr| {
                 matches!(paths::peel(y), syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_))
-                    && pure(&u.expr) && text(strip_paren(&u.expr)) == text(strip_paren(x)))
+                    && pure(&u.expr) && same_text(strip_paren(&u.expr), strip_paren(x)))
             };
             if contradiction(&b.left, &b.right) || contradiction(&b.right, &b.left) {
                 let always = matches!(b.op, Or(_));
@@ -419,7 +472,7 @@ fn self_assignments(block: &syn::Block, found: &mut Vec<Hit>) {
         fn visit_stmt(&mut self, s: &'a syn::Stmt) {
             if let syn::Stmt::Expr(syn::Expr::Assign(a), _) = s
                 && pure(&a.left)
-                && text(&a.left) == text(&a.right)
+                && same_text(&a.left, &a.right)
             {
                 self.found.push((
                     a.span(),
@@ -449,7 +502,11 @@ fn same_branches(i: &syn::ExprIf) -> Option<Hit> {
     let syn::Expr::Block(eb) = &**els else {
         return None;
     };
-    if is_trivial_block(&i.then_branch) || text(&i.then_branch) != text(&eb.block) {
+    if is_trivial_block(&i.then_branch)
+        || !small_block(&i.then_branch)
+        || !small_block(&eb.block)
+        || text(&i.then_branch) != text(&eb.block)
+    {
         return None;
     }
     Some((
@@ -462,7 +519,7 @@ fn same_branches(i: &syn::ExprIf) -> Option<Hit> {
 /// A `match` whose arms all evaluate to the same expression and bind nothing they use.
 fn same_arms(m: &syn::ExprMatch) -> Option<Hit> {
     let (first, rest) = m.arms.split_first()?;
-    if rest.is_empty() {
+    if rest.is_empty() || !m.arms.iter().all(|a| small(&a.body)) {
         return None;
     }
     let body = text(&first.body);
@@ -523,6 +580,66 @@ fn binds(pat: &syn::Pat) -> bool {
 #[cfg(test)]
 mod tests {
     use super::compact;
+    use crate::config::{ConfigSection, parse_config};
+
+    /// Deeply nested `match`es, `if`/`else`s and `==`s check in time proportional to their
+    /// parse: the operands and bodies compared are bounded, not printed whole at every level.
+    #[test]
+    fn nesting_is_not_quadratic() {
+        let n = 1_500;
+        let shapes = [
+            format!(
+                "fn f() {{ {}g(){}; }}",
+                "match a { A => ".repeat(n),
+                ", B => 0 }".repeat(n)
+            ),
+            format!(
+                "fn f() {{ {}g(){}; }}",
+                "if a { ".repeat(n),
+                " } else { 0 }".repeat(n)
+            ),
+            format!("fn f() {{ let t = {}a{}; }}", "(a == ".repeat(n), ")".repeat(n)),
+        ];
+        let mut toml = String::from("[rules]\n");
+        for rule in crate::registry::all() {
+            let name = rule.meta().name;
+            toml.push_str(name);
+            toml.push_str(if name == "tautology" {
+                " = \"deny\"\n"
+            } else {
+                " = \"allow\"\n"
+            });
+        }
+        let config = parse_config(&toml, ConfigSection::Root)
+            .0
+            .expect("a root config");
+        let ctx = crate::FileCtx {
+            ai_file: true,
+            ..crate::FileCtx::default()
+        };
+        // deep input: on a stack like the CLI's scan threads
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn(move || {
+                for src in shapes {
+                    let t = std::time::Instant::now();
+                    let file = syn::parse_file(&src).expect("parses");
+                    let parse = t.elapsed();
+                    let t = std::time::Instant::now();
+                    let report = crate::check_file(&file, &ctx, &config);
+                    let check = t.elapsed();
+                    assert!(
+                        check < parse * 20 + std::time::Duration::from_millis(200),
+                        "check {check:?} vs parse {parse:?} ({} findings) on {}..",
+                        report.findings.len(),
+                        &src[..40]
+                    );
+                }
+            })
+            .expect("the test thread starts")
+            .join()
+            .expect("no panic");
+    }
 
     #[test]
     fn compact_text() {
