@@ -190,6 +190,11 @@ fn skip_trivia(mut s: &str) -> &str {
 /// else-if) spends at least one unit of this measure per level. Returns the token that passes
 /// [`MAX_NESTING`].
 pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
+    measure(tokens, true)
+}
+
+/// [`too_deep`]; `skip_short`: whether groups too short to pass the bound are skipped.
+fn measure(tokens: &TokenStream, skip_short: bool) -> Option<Span> {
     struct Level {
         iter: proc_macro2::token_stream::IntoIter,
         base: usize,
@@ -260,6 +265,18 @@ pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
                 }
                 // `{..} |x| ..` may be a statement, then a closure
                 top.operand = g.delimiter() != Delimiter::Brace;
+                // Every unit of the measure inside `g` is a distinct token of `g`, and a
+                // token takes at least half a byte of source (a doc comment, three bytes at
+                // least, is six tokens): a group too short to pass the bound is skipped, with
+                // the effect its end has (below), rather than copied and walked.
+                let bytes = g.span().byte_range().len();
+                if skip_short && bytes > 0 && base + 2 * bytes + 2 <= MAX_NESTING {
+                    if g.delimiter() == Delimiter::Brace && top.angle == 0 {
+                        top.after_brace = Some(top.seg);
+                        top.seg = 0;
+                    }
+                    continue;
+                }
                 stack.push(level(
                     g.stream().into_iter(),
                     base,
@@ -427,6 +444,41 @@ mod tests {
             "fn f() {{ {} }}",
             "v.iter().map(|a| a || b).filter(|(a, b)| a != b).count();\n".repeat(n)
         )));
+    }
+
+    /// Skipping groups too short to pass the bound changes no answer, at the bound itself
+    /// too: texts whose measure lands just under, on and over it, with doc comments (six
+    /// tokens in three bytes) making up most of it.
+    #[test]
+    fn skipping_short_groups_is_exact() {
+        let both = |src: &str| {
+            let tokens: TokenStream = src.parse().expect("lexes");
+            let at = |s: Option<Span>| s.map(|s| s.byte_range());
+            (at(measure(&tokens, true)), at(measure(&tokens, false)))
+        };
+        let mut fired = 0;
+        for delta in [-40_i64, -3, -2, -1, 0, 1, 2, 3, 40] {
+            let k =
+                usize::try_from(i64::try_from(MAX_NESTING / 2).unwrap_or(0) + delta).unwrap_or(0);
+            for src in [
+                format!("fn f() {{ {}let x = 1; }}", "///\n".repeat(k)),
+                format!("mod m {{ {}fn f() {{}} }}", "//!\n".repeat(k / 2 * 2 / 3)),
+                format!(
+                    "fn f() {{ {{ {}1{} }} }}",
+                    "(".repeat(k * 2),
+                    ")".repeat(k * 2)
+                ),
+                format!("fn f() {{ x = {}; }}", "{a}.b".repeat(k / 2)),
+                format!("fn f() {{ g({}); }}", "[a] +".repeat(k)),
+                format!("const A: u8 = {}1;", "!".repeat(k * 2)),
+            ] {
+                let (skipping, walking) = both(&src);
+                assert_eq!(skipping, walking, "{}", &src[..src.len().min(60)]);
+                fired += usize::from(skipping.is_some());
+            }
+        }
+        // the texts straddle the bound: some fire, some do not
+        assert!(fired > 10 && fired < 50, "{fired}");
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub struct FnFrame {
     pub is_async: bool,
     /// The vocabulary's check-named test, computed once.
     pub check_named: bool,
+    /// The address of the function's body, which names it while the frame lives.
+    pub(crate) block: usize,
+    /// The function's byte range in the source, computed on first use (rules' pre-filters
+    /// ask for it once each: a span's byte offset costs a walk of the source map).
+    pub(crate) range: std::cell::Cell<Option<Option<(usize, usize)>>>,
 }
 
 /// Walk context. Rules read it and report through it.
@@ -210,7 +215,22 @@ impl<'a> Cx<'a> {
         f: &crate::fnlike::FnLike<'_>,
         needles: &'static [&'static str],
     ) -> bool {
-        match self.fn_range(f) {
+        // the innermost frame is `f`'s when a rule's `check_fn` asks
+        let frame = self
+            .fns
+            .last()
+            .filter(|frame| frame.block == std::ptr::from_ref(f.block).addr());
+        let range = match frame.and_then(|frame| frame.range.get()) {
+            Some(range) => range,
+            None => {
+                let range = self.fn_range(f);
+                if let Some(frame) = frame {
+                    frame.range.set(Some(range));
+                }
+                range
+            }
+        };
+        match range {
             Some((start, end)) => self
                 .with_mentions(|m| m.within(needles, start, end))
                 .unwrap_or(true),
