@@ -84,3 +84,16 @@ fn fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A doc attribute can write a placeholder mark with escapes, which the file's text does not
+/// hold as such: the doc comments' file-level pre-filter still lets it through.
+#[test]
+fn escaped_doc_attributes() {
+    let source = "#[doc = \"T\\x4fDO: load the key\"]\npub fn f() {}\n\
+                  #[doc=\"FIX\\u{4d}E: retry\"]\npub fn g() {}\n";
+    let config = Config::default();
+    let on = findings(source, true, &config);
+    assert_eq!(on, findings(source, false, &config));
+    let fired = on.iter().filter(|f| f.contains("placeholder_code")).count();
+    assert_eq!(fired, 2, "{on:?}");
+}
