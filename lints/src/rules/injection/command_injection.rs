@@ -1,4 +1,5 @@
 use super::{Pending, Sink};
+use crate::analysis::paths::{self, UseMap};
 use crate::analysis::taint::{Event, SourceKind, State, Val};
 use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
@@ -88,6 +89,21 @@ fn is_script_flag(word: &str) -> bool {
         && w[1..].chars().all(|c| c.is_ascii_alphabetic())
 }
 
+/// `Command::new` of `std::process`, `tokio::process`, `async_process`..: `path` is resolved
+/// through the file's `use` items and type aliases. An unqualified `Command::new` (a glob
+/// import) counts unless the file defines its own `Command`; a `Command` imported from
+/// elsewhere (`clap::Command`) does not.
+fn is_process_command_new(path: &[String], uses: &UseMap) -> bool {
+    if !paths::ends_with(path, &["Command", "new"]) {
+        return false;
+    }
+    if path.len() == 2 {
+        return !uses.defines_type("Command");
+    }
+    path.iter()
+        .any(|s| s == "process" || s == "async_process")
+}
+
 /// The command's text so far (`sh -c`): whether it runs a shell, and whether the script
 /// flag is already there.
 fn shell_state(recv: &Val, vocab: &Vocab) -> Option<bool> {
@@ -109,10 +125,10 @@ impl Sink for CommandInjection {
         &["Command"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         match ev {
             Event::Call { path, args, .. } => {
-                if !crate::analysis::paths::ends_with(path, &["Command", "new"]) {
+                if !is_process_command_new(path, cx.uses) {
                     return;
                 }
                 let Some(t) = args.first().and_then(Val::text_taint) else {
@@ -133,7 +149,7 @@ impl Sink for CommandInjection {
                 if name != "arg" && name != "args" {
                     return;
                 }
-                let Some(has_flag) = shell_state(recv, vocab) else {
+                let Some(has_flag) = shell_state(recv, cx.vocab) else {
                     return;
                 };
                 let Some(a) = args.first() else {

@@ -1,7 +1,6 @@
 use super::{Pending, Sink};
-use crate::analysis::paths;
+use crate::analysis::paths::{self, UseMap};
 use crate::analysis::taint::{Event, SourceKind, State, Val};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -67,7 +66,7 @@ fn looks_like_html(text: &str) -> bool {
 
 /// Whether a response builder chain sends HTML: rooted at `HttpResponse::..()`, or with a
 /// `text/html` content type (`.content_type("text/html")`, `ContentType::html()`).
-fn html_response(recv: &syn::Expr) -> bool {
+fn html_response(recv: &syn::Expr, uses: &UseMap) -> bool {
     let mut e = recv;
     let mut html_type = false;
     for _ in 0..32 {
@@ -80,7 +79,10 @@ fn html_response(recv: &syn::Expr) -> bool {
             }
             syn::Expr::Call(c) => {
                 let root = match paths::peel(&c.func) {
-                    syn::Expr::Path(p) => p.path.segments.iter().any(|s| s.ident == "HttpResponse"),
+                    syn::Expr::Path(p) => uses
+                        .resolve_all(&p.path)
+                        .iter()
+                        .any(|s| s == "HttpResponse"),
                     _ => false,
                 };
                 return html_type || root;
@@ -148,7 +150,7 @@ impl Sink for HtmlInjection {
         &["Html", "RawHtml", "body", "HttpResponse", "html"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, st: &State, _vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         match ev {
             Event::Call { path, args, .. } => {
                 let Some(last) = path.last().map(String::as_str) else {
@@ -162,7 +164,7 @@ impl Sink for HtmlInjection {
                 }
             }
             Event::Method { call, args, .. } => {
-                if call.method != "body" || !html_response(&call.receiver) {
+                if call.method != "body" || !html_response(&call.receiver, cx.uses) {
                     return;
                 }
                 if let Some(v) = args.first() {
