@@ -135,6 +135,21 @@ pub fn call<'a>(
     }
 }
 
+/// [`call`] with the path resolved through the file's type aliases too
+/// ([`UseMap::resolve_all`]).
+pub fn call_all<'a>(
+    expr: &'a syn::Expr,
+    uses: &UseMap,
+) -> Option<(Vec<String>, &'a Punctuated<syn::Expr, syn::Token![,]>)> {
+    match expr {
+        syn::Expr::Call(c) => match peel(&c.func) {
+            syn::Expr::Path(p) => Some((uses.resolve_all(&p.path), &c.args)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// A method call `recv.name(args)`.
 pub fn method_call<'a>(expr: &'a syn::Expr, name: &str) -> Option<&'a syn::ExprMethodCall> {
     match expr {

@@ -1,6 +1,5 @@
 use syn::spanned::Spanned;
 
-use crate::analysis::macros;
 use crate::cx::Cx;
 use crate::rule::{NodeKind, Rule};
 
@@ -80,7 +79,8 @@ impl Rule for PanicMacro {
         if cx.in_const() {
             return;
         }
-        let name = macros::macro_name(mac);
+        // `use std::unreachable as never;` .. `never!()`
+        let name = cx.uses.resolve(&mac.path).pop().unwrap_or_default();
         let (message, help) = match name.as_str() {
             "panic" => (
                 "`panic!` crashes the thread instead of reporting an error".to_owned(),
