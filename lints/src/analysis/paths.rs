@@ -374,3 +374,49 @@ impl UseMap {
         self.defined.contains(name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::UseMap;
+
+    fn map(src: &str) -> UseMap {
+        let file = syn::parse_file(src).expect("test source parses");
+        UseMap::from_items(&file.items)
+    }
+
+    fn path(s: &str) -> syn::Path {
+        syn::parse_str(s).expect("test path parses")
+    }
+
+    #[test]
+    fn type_aliases_resolve_through_uses_and_each_other() {
+        let m = map(
+            "use std::process; type Sh = process::Command; type Sh2 = Sh; \
+             type Result<T> = Result<T, Error>; struct Command;",
+        );
+        assert_eq!(
+            m.resolve_all(&path("Sh::new")),
+            ["std", "process", "Command", "new"]
+        );
+        assert_eq!(
+            m.resolve_all(&path("Sh2::new")),
+            ["std", "process", "Command", "new"]
+        );
+        // `resolve` leaves type aliases alone
+        assert_eq!(m.resolve(&path("Sh::new")), ["Sh", "new"]);
+        // a type alias naming a prelude type of the same name is not recorded
+        assert!(m.type_alias("Result").is_none());
+        assert!(m.alias_mentions("Sh2", &["Command"]));
+        assert!(m.alias_mentions("process", &["process"]));
+        assert!(!m.alias_mentions("Sh", &["File"]));
+        assert!(!m.alias_mentions("Command", &["Command"]));
+        assert!(m.defines_type("Command"));
+        assert!(!m.defines_type("Sh"));
+    }
+
+    #[test]
+    fn a_cycle_of_type_aliases_ends() {
+        let m = map("type A = B; type B = A;");
+        assert_eq!(m.resolve_all(&path("A::new")).last().map(String::as_str), Some("new"));
+    }
+}
