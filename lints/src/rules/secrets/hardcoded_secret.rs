@@ -151,7 +151,7 @@ impl Rule for HardcodedSecret {
                 let syn::Expr::Path(p) = paths::peel(&c.func) else {
                     return;
                 };
-                let segs = cx.uses.resolve(&p.path);
+                let segs = cx.uses.resolve_all(&p.path);
                 let Some(last) = segs.last() else {
                     return;
                 };
