@@ -417,6 +417,9 @@ mod tests {
     #[test]
     fn a_cycle_of_type_aliases_ends() {
         let m = map("type A = B; type B = A;");
-        assert_eq!(m.resolve_all(&path("A::new")).last().map(String::as_str), Some("new"));
+        assert_eq!(
+            m.resolve_all(&path("A::new")).last().map(String::as_str),
+            Some("new")
+        );
     }
 }
