@@ -179,10 +179,13 @@ impl std::fmt::Debug for UseMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut consts: Vec<&String> = self.consts.keys().collect();
         consts.sort();
+        let mut defined: Vec<&String> = self.defined.iter().collect();
+        defined.sort();
         f.debug_struct("UseMap")
             .field("map", &self.map)
             .field("consts", &consts)
             .field("types", &self.types)
+            .field("defined", &defined)
             .finish()
     }
 }
