@@ -28,6 +28,9 @@ use sqlx::query as sq;
 use reqwest::get as fetch;
 
 type Sh = std::process::Command;
+type Legacy = md5::Md5;
+type VM = openssl::ssl::SslVerifyMode;
+type Sealed = aes_gcm::Nonce<U12>;
 
 fn new_session_token() -> String {
     let session_token = id(); //~ insecure_random
@@ -170,4 +173,17 @@ impl Command {
 
 fn local_command(req: HttpRequest) {
     let _c = Command::new(req.query_string());
+}
+
+fn legacy_digest() {
+    let h = Legacy::new(); //~ weak_hash
+}
+
+fn lax(b: SslConnectorBuilder) {
+    b.set_verify(VM::NONE); //~ tls_verification_disabled
+}
+
+fn seal(cipher: Aes256Gcm, msg: &[u8]) -> Vec<u8> {
+    let n = Sealed::from_slice(b"unique nonce"); //~ static_nonce
+    cipher.encrypt(n, msg).unwrap_or_default()
 }
