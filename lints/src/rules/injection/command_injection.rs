@@ -19,8 +19,12 @@ declare_rule! {
     /// straight through included: whoever calls the function gets a shell, and every caller
     /// must quote correctly. A program name from a parameter, env var (`$CC`, `$EDITOR`) or
     /// the command line does not: choosing the tool to run is what they are for.
+    /// `Command` is that of `std::process`, `tokio::process` or `async-process`, under any
+    /// name a `use` or a type alias gives it (`use std::process::Command as Cmd;`).
+    ///
     /// Not flagged: running a program directly with `.arg(..)` per argument
-    /// (`Command::new("convert").arg(path)`), scripts that are literals or constants.
+    /// (`Command::new("convert").arg(path)`), scripts that are literals or constants, a
+    /// `Command` of another crate (`clap::Command`) or of the file itself.
     ///
     /// ### Why is this bad?
     /// The shell parses its script: `;`, `&&`, `|`, `$(..)` and backticks in the input run

@@ -72,7 +72,7 @@ fn html_response(recv: &syn::Expr, uses: &UseMap) -> bool {
     for _ in 0..32 {
         match paths::peel(e) {
             syn::Expr::MethodCall(m) => {
-                if m.args.iter().any(is_html_type) {
+                if m.args.iter().any(|a| is_html_type(a, uses)) {
                     html_type = true;
                 }
                 e = &m.receiver;
@@ -93,31 +93,31 @@ fn html_response(recv: &syn::Expr, uses: &UseMap) -> bool {
     html_type
 }
 
-fn is_html_type(arg: &syn::Expr) -> bool {
+fn is_html_type(arg: &syn::Expr, uses: &UseMap) -> bool {
     if let Some(s) = paths::lit_str(arg) {
         return s.value().contains("text/html");
     }
     match paths::peel(arg) {
         syn::Expr::Call(c) => {
             let named = match paths::peel(&c.func) {
-                syn::Expr::Path(p) => p
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "html" || s.ident == "TEXT_HTML"),
+                syn::Expr::Path(p) => names_html(&p.path, uses),
                 _ => false,
             };
-            named || c.args.iter().any(is_html_type)
+            named || c.args.iter().any(|a| is_html_type(a, uses))
         }
-        syn::Expr::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "TEXT_HTML" || s.ident == "html"),
-        syn::Expr::Tuple(t) => t.elems.iter().any(is_html_type),
-        syn::Expr::Reference(r) => is_html_type(&r.expr),
+        syn::Expr::Path(p) => names_html(&p.path, uses),
+        syn::Expr::Tuple(t) => t.elems.iter().any(|e| is_html_type(e, uses)),
+        syn::Expr::Reference(r) => is_html_type(&r.expr, uses),
         _ => false,
     }
+}
+
+/// `TEXT_HTML`, `ContentType::html`, maybe renamed by a `use`
+/// (`use mime::TEXT_HTML as HTML_MIME;`).
+fn names_html(path: &syn::Path, uses: &UseMap) -> bool {
+    uses.resolve_all(path)
+        .last()
+        .is_some_and(|s| s == "html" || s == "TEXT_HTML")
 }
 
 impl HtmlInjection {
