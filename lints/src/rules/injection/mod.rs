@@ -112,9 +112,16 @@ pub(crate) fn check_fn(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     let mut hit = vec![false; enabled.len()];
     let uses = &cx.uses;
     taint::for_each_name(f, &mut |name| {
+        // a name written in the body, or in the path a `use`/type alias of it stands for
+        let target = uses.alias_target(name);
+        let hints = |h: &[&str]| {
+            h.contains(&name)
+                || target
+                    .as_ref()
+                    .is_some_and(|t| t.iter().any(|seg| h.contains(&seg.as_str())))
+        };
         for (i, s) in enabled.iter().enumerate() {
-            // a name written in the body, or a path that a `use`/type alias of it stands for
-            if !hit[i] && (s.hints().contains(&name) || uses.alias_mentions(name, s.hints())) {
+            if !hit[i] && hints(s.hints()) {
                 hit[i] = true;
             }
         }

@@ -86,7 +86,7 @@ impl Rule for UnboundedRead {
         let mut hit = false;
         let uses = &cx.uses;
         taint::for_each_name(f, &mut |n| {
-            hit = hit || HINTS.contains(&n) || uses.get(n).is_some_and(|full| full.iter().any(|s| HINTS.contains(&s.as_str())));
+            hit = hit || HINTS.contains(&n) || uses.alias_mentions(n, HINTS);
         });
         if !hit {
             return;
