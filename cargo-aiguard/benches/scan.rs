@@ -9,7 +9,8 @@
 //! and hidden directories skipped, symbolic links followed):
 //! - `parse`: this binary re-run in its parse-only mode: read each file and
 //!   `syn::parse_file` it on a rayon pool with the scan's thread count and stack size,
-//!   freeing proc-macro2's span map after each file as the scan does;
+//!   freeing proc-macro2's span map after each file as the scan does, with the scan's
+//!   allocator (mimalloc);
 //! - `scan`: the `cargo-aiguard` binary built with this bench, `check --message-format short
 //!   DIR`, its output discarded, with `RAYON_NUM_THREADS` set. With `--ai`, from a temporary
 //!   directory whose `aiguard.toml` says `[ai] paths = ["**"]`: every file is AI code, so
@@ -27,6 +28,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+
+/// The scan's allocator, so that the ratio measures the rules, not the allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The scan's thread stack size (`scan.rs`), so that deep files parse in both modes.
 const STACK_SIZE: usize = 256 << 20;

@@ -62,7 +62,7 @@ fn parse_with(text: &str, allow_parts: bool) -> Result<Parsed, (Failure, usize)>
             return Err((Failure::Syntax(span, msg), base));
         }
     };
-    if let Some(span) = too_deep(&tokens) {
+    if let Some(span) = too_deep(&tokens, content) {
         return Err((Failure::TooDeep(span), base));
     }
     let mut aiguard_literals = Vec::new();
@@ -189,7 +189,36 @@ fn skip_trivia(mut s: &str) -> &str {
 /// `fn() -> fn()`) and every chain it builds into a deep tree (binary operators, method calls,
 /// else-if) spends at least one unit of this measure per level. Returns the token that passes
 /// [`MAX_NESTING`].
-pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
+///
+/// `text` is the text `tokens` were lexed from: every unit of the measure is a distinct token,
+/// and a token takes at least half a character of the text (a doc comment, three characters
+/// at least, is six tokens), so a text, or a group, too short to pass the bound is not walked.
+pub fn too_deep(tokens: &TokenStream, text: &str) -> Option<Span> {
+    if 2 * text.len() + 2 <= MAX_NESTING {
+        return None;
+    }
+    measure(tokens, Some(text))
+}
+
+/// An upper bound of the bytes `span` covers, from its lines and columns (a binary search,
+/// where `Span::byte_range` counts characters). `line_starts`: where the text's lines start,
+/// after each `\n` as proc-macro2 counts them.
+fn len_bound(span: Span, line_starts: &[usize]) -> Option<usize> {
+    let (start, end) = (span.start(), span.end());
+    let first = *line_starts.get(start.line.checked_sub(1)?)?;
+    let last = *line_starts.get(end.line.checked_sub(1)?)?;
+    // a column counts characters: one byte each at least, four at most
+    (last + 4 * end.column).checked_sub(first + start.column)
+}
+
+/// [`too_deep`]. With `text`, groups too short to pass the bound are skipped; without it,
+/// every group is walked.
+fn measure(tokens: &TokenStream, text: Option<&str>) -> Option<Span> {
+    let line_starts: Option<Vec<usize>> = text.map(|text| {
+        std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    });
     struct Level {
         iter: proc_macro2::token_stream::IntoIter,
         base: usize,
@@ -260,6 +289,18 @@ pub fn too_deep(tokens: &TokenStream) -> Option<Span> {
                 }
                 // `{..} |x| ..` may be a statement, then a closure
                 top.operand = g.delimiter() != Delimiter::Brace;
+                // a group too short to pass the bound (see `too_deep`) is skipped, with the
+                // effect its end has (below), rather than copied and walked
+                if let Some(bytes) = line_starts.as_deref().and_then(|l| len_bound(g.span(), l))
+                    && bytes > 0
+                    && base + 2 * bytes + 2 <= MAX_NESTING
+                {
+                    if g.delimiter() == Delimiter::Brace && top.angle == 0 {
+                        top.after_brace = Some(top.seg);
+                        top.seg = 0;
+                    }
+                    continue;
+                }
                 stack.push(level(
                     g.stream().into_iter(),
                     base,
@@ -349,7 +390,7 @@ mod tests {
     use super::*;
 
     fn depth_ok(src: &str) -> bool {
-        too_deep(&src.parse().expect("lexes")).is_none()
+        too_deep(&src.parse().expect("lexes"), src).is_none()
     }
 
     #[test]
@@ -427,6 +468,43 @@ mod tests {
             "fn f() {{ {} }}",
             "v.iter().map(|a| a || b).filter(|(a, b)| a != b).count();\n".repeat(n)
         )));
+    }
+
+    /// Skipping groups too short to pass the bound changes no answer, at the bound itself
+    /// too: texts whose measure lands just under, on and over it, with doc comments (six
+    /// tokens in three bytes) making up most of it.
+    #[test]
+    fn skipping_short_groups_is_exact() {
+        let both = |src: &str| {
+            let tokens: TokenStream = src.parse().expect("lexes");
+            let at = |s: Option<Span>| s.map(|s| s.byte_range());
+            (at(too_deep(&tokens, src)), at(measure(&tokens, None)))
+        };
+        let mut fired = 0;
+        for delta in [-40_i64, -3, -2, -1, 0, 1, 2, 3, 40] {
+            let k =
+                usize::try_from(i64::try_from(MAX_NESTING / 2).unwrap_or(0) + delta).unwrap_or(0);
+            for src in [
+                format!("fn f() {{ {}let x = 1; }}", "///\n".repeat(k)),
+                format!("mod m {{ {}fn f() {{}} }}", "//!\n".repeat(k / 2 * 2 / 3)),
+                format!(
+                    "fn f() {{ {{ {}1{} }} }}",
+                    "(".repeat(k * 2),
+                    ")".repeat(k * 2)
+                ),
+                format!("fn f() {{ x = {}; }}", "{a}.b".repeat(k / 2)),
+                format!("fn f() {{ g({}); }}", "[a] +".repeat(k)),
+                format!("const A: u8 = ({}1);", "!".repeat(k * 2)),
+                format!("const A: u8 = ({}1);", "!\n".repeat(k * 2)),
+                format!("const A: u8 = ({}1);", "é\n!".repeat(k * 2)),
+            ] {
+                let (skipping, walking) = both(&src);
+                assert_eq!(skipping, walking, "{}", &src[..src.len().min(60)]);
+                fired += usize::from(skipping.is_some());
+            }
+        }
+        // the texts straddle the bound: some fire, some do not
+        assert!(fired > 10 && fired < 50, "{fired}");
     }
 
     #[test]

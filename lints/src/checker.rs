@@ -199,6 +199,8 @@ impl<'a, 't> Checker<'a, 't> {
             name,
             kind: f.kind.clone(),
             is_async: f.is_async(),
+            block: std::ptr::from_ref(f.block).addr(),
+            range: std::cell::OnceCell::new(),
         });
         self.cx.async_stack.push(f.is_async());
         let is_const = f.sig.constness.is_some();

@@ -26,6 +26,11 @@ pub struct FnFrame {
     pub is_async: bool,
     /// The vocabulary's check-named test, computed once.
     pub check_named: bool,
+    /// The address of the function's body, which names it while the frame lives.
+    pub(crate) block: usize,
+    /// The function's byte range in the source, computed on first use (rules' pre-filters
+    /// ask for it once each: a span's byte offset costs a walk of the source map).
+    pub(crate) range: std::cell::OnceCell<Option<(usize, usize)>>,
 }
 
 /// Walk context. Rules read it and report through it.
@@ -58,6 +63,8 @@ pub struct Cx<'a> {
     /// The tokens of the file's `use` trees, where `uses` takes its aliases from (see
     /// [`Cx::fn_mentions_path`]); `None` when the source is not known.
     use_text: Option<String>,
+    /// Where the lines of `source` start (see [`Cx::fn_mentions`]), made on first use.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -131,6 +138,7 @@ impl<'a> Cx<'a> {
             file_memo: std::cell::RefCell::new(Vec::new()),
             mentions: std::cell::RefCell::new(None),
             use_text: None,
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -159,6 +167,7 @@ impl<'a> Cx<'a> {
             out
         });
         self.source = source;
+        self.line_starts = std::cell::OnceCell::new();
         self.file_memo.borrow_mut().clear();
         *self.mentions.borrow_mut() = None;
     }
@@ -210,7 +219,16 @@ impl<'a> Cx<'a> {
         f: &crate::fnlike::FnLike<'_>,
         needles: &'static [&'static str],
     ) -> bool {
-        match self.fn_range(f) {
+        // the innermost frame is `f`'s when a rule's `check_fn` asks
+        let frame = self
+            .fns
+            .last()
+            .filter(|frame| frame.block == std::ptr::from_ref(f.block).addr());
+        let range = match frame {
+            Some(frame) => *frame.range.get_or_init(|| self.fn_range(f)),
+            None => self.fn_range(f),
+        };
+        match range {
             Some((start, end)) => self
                 .with_mentions(|m| m.within(needles, start, end))
                 .unwrap_or(true),
@@ -237,14 +255,30 @@ impl<'a> Cx<'a> {
     /// The byte range of `f` (from `fn` to its closing brace) in `source`.
     #[cfg(feature = "span-locations")]
     fn fn_range(&self, f: &crate::fnlike::FnLike<'_>) -> Option<(usize, usize)> {
-        let source = self.source.as_deref()?;
-        let start = f.sig.fn_token.span.byte_range().start;
-        let end = f.block.brace_token.span.close().byte_range().end;
+        let start = self.byte_at(f.sig.fn_token.span.start())?;
+        let end = self.byte_at(f.block.brace_token.span.close().end())?;
         // spans the engine did not get from this text (a test's hand-built tree) are empty
-        if end <= start {
-            return None;
-        }
-        source.get(start..end).map(|_| (start, end))
+        (start < end).then_some((start, end))
+    }
+
+    /// The byte offset in `source` of a line and column (in characters) of it: a binary
+    /// search and a walk of one line, where `Span::byte_range` walks the text from the last
+    /// offset it computed.
+    #[cfg(feature = "span-locations")]
+    fn byte_at(&self, at: proc_macro2::LineColumn) -> Option<usize> {
+        let source = self.source.as_deref()?;
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line_start = *starts.get(at.line.checked_sub(1)?)?;
+        let rest = source.get(line_start..)?;
+        rest.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.len()))
+            .nth(at.column)
+            .map(|i| line_start + i)
     }
 
     #[cfg(not(feature = "span-locations"))]
@@ -375,5 +409,41 @@ impl<'a> Cx<'a> {
         Reporter {
             finding: self.report.findings.last_mut(),
         }
+    }
+}
+
+#[cfg(all(test, feature = "span-locations"))]
+mod tests {
+    use super::Cx;
+    use crate::analysis::paths::UseMap;
+    use crate::config::Config;
+    use crate::fnlike::{FnKind, FnLike};
+
+    /// A function's place computed from lines and columns is its byte range, with
+    /// multi-byte characters before it, inside it, and before its closing brace.
+    #[test]
+    fn fn_range_is_the_byte_range() {
+        let source = "// é中\nconst S: &str = \"ü\";\n/* 中中 */ fn a() { let x = \"é\"; }\n\
+                      fn b() {\n    let y = \"中\";\n  中中();\n中}\nfn c() {}";
+        let file = syn::parse_file(source).expect("parses");
+        let config = Config::default();
+        let mut cx = Cx::new(&config, UseMap::default());
+        cx.set_source(Some(source.into()), &file.items);
+        let mut seen = 0;
+        for item in &file.items {
+            let syn::Item::Fn(f) = item else { continue };
+            let f = FnLike {
+                attrs: &f.attrs,
+                sig: &f.sig,
+                block: &f.block,
+                kind: FnKind::Free,
+            };
+            let start = f.sig.fn_token.span.byte_range().start;
+            let end = f.block.brace_token.span.close().byte_range().end;
+            assert_eq!(cx.fn_range(&f), Some((start, end)));
+            assert!(source[start..end].starts_with("fn ") && source[start..end].ends_with('}'));
+            seen += 1;
+        }
+        assert_eq!(seen, 3);
     }
 }

@@ -707,6 +707,39 @@ impl Vocab {
                 || self.not_secret_suffixes.iter().any(|s| word_is(last, s)))
     }
 
+    /// A cheap filter for [`Vocab::is_secret_name`]: every secret word, and every word of
+    /// a secret phrase, is written in a name it matches (ASCII case ignored). Non-ASCII names
+    /// (lower-cased otherwise) always pass.
+    fn may_be_secret_name(&self, ident: &str) -> bool {
+        static BUILT_IN: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+            std::sync::OnceLock::new();
+        if !ident.is_ascii() {
+            return true;
+        }
+        let built_in = BUILT_IN.get_or_init(|| {
+            let words = SECRET_WORDS
+                .iter()
+                .chain(SECRET_PAIRS)
+                .flat_map(|w| w.split('_'))
+                .filter(|w| !w.is_empty());
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .ok()
+        });
+        if built_in.as_ref().is_none_or(|ac| ac.is_match(ident)) {
+            return true;
+        }
+        if self.secret_words.is_empty() {
+            return false;
+        }
+        let lower = ident.to_ascii_lowercase();
+        self.secret_words
+            .iter()
+            .flat_map(|w| w.split('_'))
+            .any(|w| lower.contains(w))
+    }
+
     fn contains_secret_word(&self, words: &[String]) -> bool {
         let single = words.iter().any(|w| {
             SECRET_WORDS.iter().any(|s| word_is(w, s))
@@ -744,6 +777,11 @@ impl Vocab {
     /// RULES.md "secret-named": `password`, `db_password`, `apiKey`, `API_KEY`, `x-api-key`;
     /// not `author`, `tokenizer`, `token_count`, `password_len`, `secret_name`.
     pub fn is_secret_name(&self, ident: &str) -> bool {
+        self.may_be_secret_name(ident) && self.is_secret_name_unfiltered(ident)
+    }
+
+    /// [`Vocab::is_secret_name`] without its filter.
+    fn is_secret_name_unfiltered(&self, ident: &str) -> bool {
         let words = split_words(ident);
         !words.is_empty()
             && !self.has_trailing_non_secret(&words)
@@ -1552,6 +1590,8 @@ fn is_technical_use(
 /// of them, ASCII case ignored, holds no mark), and every pattern's possible first words.
 struct PhraseIndex {
     required: Vec<String>,
+    /// `required`, searched for at once (ASCII case ignored).
+    required_any: Option<aho_corasick::AhoCorasick>,
     first: Vec<String>,
 }
 
@@ -1588,7 +1628,15 @@ fn phrase_index() -> &'static PhraseIndex {
         required.dedup();
         first.sort();
         first.dedup();
-        PhraseIndex { required, first }
+        let required_any = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&required)
+            .ok();
+        PhraseIndex {
+            required,
+            required_any,
+            first,
+        }
     })
 }
 
@@ -1603,20 +1651,13 @@ fn may_start_phrase(word: &str) -> bool {
 
 /// Whether `text` may hold a placeholder mark: it holds some pattern's required word (ASCII
 /// case ignored). Most doc comments and strings hold none, and then are not split into words.
-fn may_hold_mark(text: &str) -> bool {
-    thread_local! {
-        static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+pub(crate) fn may_hold_mark(text: &str) -> bool {
+    let index = phrase_index();
+    if let Some(any) = &index.required_any {
+        return any.is_match(text);
     }
-    LOWER.with(|buf| {
-        let mut lower = buf.borrow_mut();
-        lower.clear();
-        lower.push_str(text);
-        lower.make_ascii_lowercase();
-        phrase_index()
-            .required
-            .iter()
-            .any(|r| lower.contains(r.as_str()))
-    })
+    let lower = text.to_ascii_lowercase();
+    index.required.iter().any(|r| lower.contains(r.as_str()))
 }
 
 /// Every placeholder mark in `text` (prose of a doc comment or a string literal), in order:
@@ -1892,6 +1933,60 @@ mod tests {
             "token_url",
         ] {
             assert!(!v.is_secret_name(s), "{s}");
+        }
+    }
+
+    /// The filter of `is_secret_name` drops no secret name: every secret word and phrase,
+    /// written in every case style, plural, prefixed and suffixed, with configured words too.
+    #[test]
+    fn secret_name_filter_drops_no_secret_name() {
+        let mut v = Vocab::default();
+        v.extend(
+            "secret_words",
+            vec!["pin_code".into(), "Passphrase2".into()],
+        );
+        let mut terms: Vec<String> = SECRET_WORDS
+            .iter()
+            .chain(SECRET_PAIRS)
+            .map(|t| (*t).to_owned())
+            .collect();
+        terms.extend(["pin_code".to_owned(), "passphrase2".to_owned()]);
+        let mut secret = 0;
+        for term in &terms {
+            let camel: String = term
+                .split('_')
+                .enumerate()
+                .map(|(i, w)| {
+                    let mut c = w.chars();
+                    match c.next() {
+                        Some(f) if i > 0 => f.to_ascii_uppercase().to_string() + c.as_str(),
+                        _ => w.to_owned(),
+                    }
+                })
+                .collect();
+            for name in [
+                term.clone(),
+                format!("{term}s"),
+                term.to_ascii_uppercase(),
+                term.replace('_', "-"),
+                camel.clone(),
+                format!("db_{term}"),
+                format!("my{camel}"),
+                format!("{term}_len"),
+                format!("{term}_value"),
+                format!("r#{term}"),
+            ] {
+                assert_eq!(
+                    v.is_secret_name(&name),
+                    v.is_secret_name_unfiltered(&name),
+                    "{name}"
+                );
+                secret += usize::from(v.is_secret_name(&name));
+            }
+        }
+        assert!(secret > terms.len() * 5, "{secret}");
+        for name in ["author", "tokenizer", "len", "buf", "data", "x"] {
+            assert!(!v.is_secret_name(name), "{name}");
         }
     }
 

@@ -245,6 +245,14 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
     if !cx.enabled(&PlaceholderCode::META) {
         return;
     }
+    // most doc comments hold no mark's required word: not worth their prose
+    if !attrs
+        .iter()
+        .filter_map(doc_text)
+        .any(|text| vocab::may_hold_mark(&text))
+    {
+        return;
+    }
     let (prose, starts) = doc_prose(attrs);
     let Some(mark) = first_mark(cx, &prose, Source::Prose) else {
         return;
