@@ -22,6 +22,15 @@ use std::process::Command as Cmd;
 use openssl::ssl::SslVerifyMode as SVM;
 use aes::cipher::generic_array::GenericArray as GA;
 use ecb::Encryptor as E;
+use std::fs as filesys;
+use regex::Regex as Rx;
+use sqlx::query as sq;
+use reqwest::get as fetch;
+
+type Sh = std::process::Command;
+type Legacy = md5::Md5;
+type VM = openssl::ssl::SslVerifyMode;
+type Sealed = aes_gcm::Nonce<U12>;
 
 fn new_session_token() -> String {
     let session_token = id(); //~ insecure_random
@@ -117,7 +126,7 @@ fn dropper(tx: Sender<u8>) {
 
 fn run(req: HttpRequest) {
     let prog = req.query_string();
-    Cmd::new(prog).output().unwrap();
+    Cmd::new(prog).output().unwrap(); //~ command_injection
 }
 
 fn tls(b: SslConnectorBuilder) {
@@ -131,4 +140,50 @@ fn ecb_mode(key: &[u8]) {
 fn tmp2() {
     let p = "/\x74mp/app.lock";
     std::fs::File::create(p).unwrap(); //~ insecure_temp_file
+}
+
+fn shell(req: HttpRequest) -> std::io::Result<std::process::ExitStatus> {
+    Sh::new("sh").arg("-c").arg(req.query_string()).status() //~ command_injection
+}
+
+async fn export(Query(q): Query<Params>) -> std::io::Result<Vec<u8>> {
+    filesys::read(format!("/srv/exports/{}", q.name)) //~ path_traversal
+}
+
+fn pattern(req: HttpRequest) -> Result<Rx, regex::Error> {
+    Rx::new(req.query_string()) //~ regex_injection
+}
+
+async fn rows(Query(q): Query<Params>, db: PgPool) -> sqlx::Result<Vec<PgRow>> {
+    sq(&format!("SELECT * FROM t WHERE name = '{}'", q.name)).fetch_all(&db).await //~ sql_injection
+}
+
+async fn mirror(Query(q): Query<Params>) -> reqwest::Result<reqwest::Response> {
+    fetch(&q.url).await //~ ssrf
+}
+
+// a local `Command`, not std's: its `new` runs nothing
+struct Command(String);
+
+impl Command {
+    fn new(name: &str) -> Command {
+        Command(name.to_string())
+    }
+}
+
+fn local_command(req: HttpRequest) {
+    let _c = Command::new(req.query_string());
+}
+
+fn legacy_digest() {
+    let h = Legacy::new(); //~ weak_hash
+}
+
+fn lax(b: SslConnectorBuilder) {
+    b.set_verify(VM::NONE); //~ tls_verification_disabled
+}
+
+fn seal(cipher: Aes256Gcm, msg: &[u8]) -> Vec<u8> {
+    let n = Sealed::from_slice(b"unique nonce"); //~ static_nonce
+    cipher.encrypt(n, msg).unwrap_or_default()
 }

@@ -135,6 +135,21 @@ pub fn call<'a>(
     }
 }
 
+/// [`call`] with the path resolved through the file's type aliases too
+/// ([`UseMap::resolve_all`]).
+pub fn call_all<'a>(
+    expr: &'a syn::Expr,
+    uses: &UseMap,
+) -> Option<(Vec<String>, &'a Punctuated<syn::Expr, syn::Token![,]>)> {
+    match expr {
+        syn::Expr::Call(c) => match peel(&c.func) {
+            syn::Expr::Path(p) => Some((uses.resolve_all(&p.path), &c.args)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// A method call `recv.name(args)`.
 pub fn method_call<'a>(expr: &'a syn::Expr, name: &str) -> Option<&'a syn::ExprMethodCall> {
     match expr {
@@ -147,20 +162,30 @@ pub fn method_call<'a>(expr: &'a syn::Expr, name: &str) -> Option<&'a syn::ExprM
 /// `use sha1::Sha1 as Hasher;` maps `Hasher` → `sha1::Sha1`; `use std::fs;` maps `fs` →
 /// `std::fs`; globs are ignored. It also keeps the initializers of the file's `static` and
 /// `const` items (not array tables), so that a rule can see what `EMAIL_RE` or `API_URL`
-/// stands for where it is used.
+/// stands for where it is used, the file's type aliases (`type Sh = std::process::Command;`,
+/// see [`UseMap::resolve_all`]) and the names of the types it defines.
 #[derive(Clone, Default)]
 pub struct UseMap {
     map: HashMap<String, Vec<String>>,
     consts: HashMap<String, syn::Expr>,
+    /// `type X = a::b::C;`: `X` → `a::b::C` (as written: the target's own `use` aliases are
+    /// expanded when it is resolved).
+    types: HashMap<String, Vec<String>>,
+    /// Names of the structs, enums, unions and traits the file defines.
+    defined: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for UseMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut consts: Vec<&String> = self.consts.keys().collect();
         consts.sort();
+        let mut defined: Vec<&String> = self.defined.iter().collect();
+        defined.sort();
         f.debug_struct("UseMap")
             .field("map", &self.map)
             .field("consts", &consts)
+            .field("types", &self.types)
+            .field("defined", &defined)
             .finish()
     }
 }
@@ -180,6 +205,29 @@ impl UseMap {
             syn::Item::Use(u) => self.add_tree(&u.tree, &mut Vec::new()),
             syn::Item::Static(st) => self.add_const(&st.ident, &st.expr),
             syn::Item::Const(c) => self.add_const(&c.ident, &c.expr),
+            syn::Item::Type(t) => {
+                if let syn::Type::Path(tp) = &*t.ty
+                    && tp.qself.is_none()
+                {
+                    let target = segments(&tp.path);
+                    // `type Result<T> = Result<T, Error>;` (a prelude type) names itself
+                    if target.len() > 1 || target.first().is_some_and(|f| t.ident != f) {
+                        self.types.insert(t.ident.to_string(), target);
+                    }
+                }
+            }
+            syn::Item::Struct(s) => {
+                self.defined.insert(s.ident.to_string());
+            }
+            syn::Item::Enum(e) => {
+                self.defined.insert(e.ident.to_string());
+            }
+            syn::Item::Union(u) => {
+                self.defined.insert(u.ident.to_string());
+            }
+            syn::Item::Trait(t) => {
+                self.defined.insert(t.ident.to_string());
+            }
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     for i in items {
@@ -260,5 +308,121 @@ impl UseMap {
     /// The full path a single local name stands for, if it was imported.
     pub fn get(&self, name: &str) -> Option<&[String]> {
         self.map.get(name).map(Vec::as_slice)
+    }
+
+    /// [`UseMap::resolve`], and a first segment that names one of the file's type aliases
+    /// expanded too: with `type Sh = process::Command;` and `use std::process;`, `Sh::new` →
+    /// `std::process::Command::new`.
+    ///
+    /// Not part of `resolve`: a rule whose source pre-filter is
+    /// [`crate::cx::Cx::fn_mentions_path`] (the function's text and the file's `use` trees)
+    /// cannot see the name a type alias stands for.
+    pub fn resolve_all(&self, path: &syn::Path) -> Vec<String> {
+        self.resolve_all_segments(segments(path))
+    }
+
+    /// [`UseMap::resolve_all`] for a path given as segments.
+    pub fn resolve_all_segments(&self, segs: Vec<String>) -> Vec<String> {
+        match self.alias_target(segs.first().map_or("", String::as_str)) {
+            Some(mut out) => {
+                out.extend(segs.into_iter().skip(1));
+                out
+            }
+            None => segs,
+        }
+    }
+
+    /// The full path a local name stands for through a `use` or a type alias of the file
+    /// (`None` when it is neither): the part of [`UseMap::resolve_all`]'s result that is not
+    /// written where the name is used.
+    pub fn alias_target(&self, name: &str) -> Option<Vec<String>> {
+        if let Some(full) = self.map.get(name) {
+            return Some(full.clone());
+        }
+        let mut target = self.types.get(name)?;
+        // `type A = B; type B = std::process::Command;`, bounded (a cycle is an error)
+        for _ in 0..4 {
+            match target.as_slice() {
+                [one] if !self.map.contains_key(one) => match self.types.get(one) {
+                    Some(next) => target = next,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        Some(self.resolve_segments(target.clone()))
+    }
+
+    /// Whether `name` stands for a path through a `use` or a type alias of the file, and
+    /// one of that path's segments is in `needles`: `Cmd` with `use std::process::Command as
+    /// Cmd;` for `["Command"]`. For name-based pre-filters, which see the names written in a
+    /// function (the rest of a resolved path).
+    pub fn alias_mentions(&self, name: &str, needles: &[&str]) -> bool {
+        let hit = |full: &[String]| full.iter().any(|s| needles.contains(&s.as_str()));
+        if let Some(full) = self.map.get(name) {
+            return hit(full);
+        }
+        self.types.contains_key(name) && self.alias_target(name).is_some_and(|t| hit(&t))
+    }
+
+    /// The path a type alias of the file names, as written (`type Sh = process::Command;`:
+    /// `["process", "Command"]`).
+    pub fn type_alias(&self, name: &str) -> Option<&[String]> {
+        self.types.get(name).map(Vec::as_slice)
+    }
+
+    /// Whether the file defines a struct, enum, union or trait named `name` (at its top level
+    /// or in an inline module): `Command::new` is then likely its own `Command`, not std's.
+    pub fn defines_type(&self, name: &str) -> bool {
+        self.defined.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UseMap;
+
+    fn map(src: &str) -> UseMap {
+        let file = syn::parse_file(src).expect("test source parses");
+        UseMap::from_items(&file.items)
+    }
+
+    fn path(s: &str) -> syn::Path {
+        syn::parse_str(s).expect("test path parses")
+    }
+
+    #[test]
+    fn type_aliases_resolve_through_uses_and_each_other() {
+        let m = map(
+            "use std::process; type Sh = process::Command; type Sh2 = Sh; \
+             type Result<T> = Result<T, Error>; struct Command;",
+        );
+        assert_eq!(
+            m.resolve_all(&path("Sh::new")),
+            ["std", "process", "Command", "new"]
+        );
+        assert_eq!(
+            m.resolve_all(&path("Sh2::new")),
+            ["std", "process", "Command", "new"]
+        );
+        // `resolve` leaves type aliases alone
+        assert_eq!(m.resolve(&path("Sh::new")), ["Sh", "new"]);
+        // a type alias naming a prelude type of the same name is not recorded
+        assert!(m.type_alias("Result").is_none());
+        assert!(m.alias_mentions("Sh2", &["Command"]));
+        assert!(m.alias_mentions("process", &["process"]));
+        assert!(!m.alias_mentions("Sh", &["File"]));
+        assert!(!m.alias_mentions("Command", &["Command"]));
+        assert!(m.defines_type("Command"));
+        assert!(!m.defines_type("Sh"));
+    }
+
+    #[test]
+    fn a_cycle_of_type_aliases_ends() {
+        let m = map("type A = B; type B = A;");
+        assert_eq!(
+            m.resolve_all(&path("A::new")).last().map(String::as_str),
+            Some("new")
+        );
     }
 }

@@ -87,7 +87,7 @@ fn chain_starts_at_std_command(expr: &syn::Expr, cx: &Cx<'_>) -> bool {
             syn::Expr::Reference(r) => e = &r.expr,
             syn::Expr::Paren(p) => e = &p.expr,
             syn::Expr::Call(_) => {
-                return paths::call(e, &cx.uses).is_some_and(|(segs, _)| {
+                return paths::call_all(e, &cx.uses).is_some_and(|(segs, _)| {
                     paths::ends_with(&segs, &["Command", "new"])
                         && (is_std(&segs) || segs.len() == 2)
                 });
@@ -112,7 +112,7 @@ impl Rule for BlockingInAsync {
         }
         match expr {
             syn::Expr::Call(call) => {
-                let Some((segs, _)) = paths::call(expr, &cx.uses) else {
+                let Some((segs, _)) = paths::call_all(expr, &cx.uses) else {
                     return;
                 };
                 if let Some(what) = blocking_path(&segs) {
@@ -128,7 +128,7 @@ impl Rule for BlockingInAsync {
                 let method = m.method.to_string();
                 if (method == "read_line" || method == "read_to_string")
                     && let syn::Expr::Call(_) = paths::peel(&m.receiver)
-                    && let Some((segs, _)) = paths::call(paths::peel(&m.receiver), &cx.uses)
+                    && let Some((segs, _)) = paths::call_all(paths::peel(&m.receiver), &cx.uses)
                     && paths::ends_with(&segs, &["stdin"])
                     && (is_std(&segs) || segs.len() <= 2)
                 {
@@ -220,7 +220,7 @@ fn collect_bindings(
     let Some(init) = &local.init else {
         return;
     };
-    let Some((segs, _)) = paths::call(paths::peel(&init.expr), &cx.uses) else {
+    let Some((segs, _)) = paths::call_all(paths::peel(&init.expr), &cx.uses) else {
         return;
     };
     let is_channel = (paths::ends_with(&segs, &["mpsc", "channel"])

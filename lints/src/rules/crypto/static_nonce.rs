@@ -198,7 +198,7 @@ fn check_call(cx: &mut Cx<'_>, c: &syn::ExprCall) {
     let syn::Expr::Path(p) = paths::peel(&c.func) else {
         return;
     };
-    let segs = cx.uses.resolve(&p.path);
+    let segs = call_segments(&p.path, &cx.uses, cx.vocab());
     let n = segs.len();
     let Some(last) = segs.last() else {
         return;
@@ -254,6 +254,18 @@ fn check_call(cx: &mut Cx<'_>, c: &syn::ExprCall) {
     {
         report_arg(cx, span, &shown(&segs), what);
     }
+}
+
+/// A call's path, resolved through the file's `use` items, and through its type aliases
+/// unless the type is nonce-named as it is (`type AesNonce = GenericArray<u8, U12>;`:
+/// `AesNonce::from_slice`, `type N = aes_gcm::Nonce<U12>;`: `aes_gcm::Nonce::from_slice`).
+fn call_segments(path: &syn::Path, uses: &UseMap, vocab: &Vocab) -> Vec<String> {
+    let segs = uses.resolve(path);
+    let n = segs.len();
+    if n >= 2 && vocab.is_nonce_name(&segs[n - 2]) {
+        return segs;
+    }
+    uses.resolve_all_segments(segs)
 }
 
 /// `cipher.encrypt(&[0u8; 12].into(), msg)`, `argon2.hash_password_into(pw, b"salt", out)`,
@@ -416,7 +428,7 @@ fn static_value_in(
             let syn::Expr::Path(p) = paths::peel(&c.func) else {
                 return None;
             };
-            let segs = uses.resolve(&p.path);
+            let segs = call_segments(&p.path, uses, vocab);
             let last = segs.last()?.as_str();
             let ty = (segs.len() >= 2).then(|| segs[segs.len() - 2].as_str());
             if stop && ty.is_some_and(|t| vocab.is_nonce_name(t)) {

@@ -76,7 +76,7 @@ impl Rule for WeakHash {
                     // `<Sha1 as Digest>::digest(..)`
                     check_type(cx, &q.ty, true);
                 }
-                let segs = cx.uses.resolve(&p.path);
+                let segs = cx.uses.resolve_all(&p.path);
                 if let Some((i, algo)) = weak_segment(&segs) {
                     let offset = segs.len().saturating_sub(p.path.segments.len());
                     let orig = i.saturating_sub(offset);
@@ -169,7 +169,7 @@ fn check_type(cx: &mut Cx<'_>, ty: &syn::Type, bare_ok: bool) {
                 return;
             }
             if self.bare_ok || self.generic_depth > 0 {
-                let segs = self.uses.resolve(&tp.path);
+                let segs = self.uses.resolve_all(&tp.path);
                 if let Some(algo) = weak_type(&segs) {
                     let span = tp
                         .path

@@ -1,6 +1,5 @@
 use super::{Pending, Sink};
 use crate::analysis::taint::{Event, SourceKind, State};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -82,11 +81,11 @@ impl Sink for ArchivePathTraversal {
         ]
     }
 
-    fn on_event(&self, ev: &Event<'_>, st: &State, _vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         if st.path_checked {
             return;
         }
-        let (span, paths) = match super::fs_sink(ev) {
+        let (span, paths) = match super::fs_sink(ev, cx.uses) {
             Some(s) if s.write => (s.span, s.paths),
             Some(_) => return,
             None => match ev {

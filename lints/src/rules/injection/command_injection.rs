@@ -1,4 +1,5 @@
 use super::{Pending, Sink};
+use crate::analysis::paths::{self, UseMap};
 use crate::analysis::taint::{Event, SourceKind, State, Val};
 use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
@@ -18,8 +19,12 @@ declare_rule! {
     /// straight through included: whoever calls the function gets a shell, and every caller
     /// must quote correctly. A program name from a parameter, env var (`$CC`, `$EDITOR`) or
     /// the command line does not: choosing the tool to run is what they are for.
+    /// `Command` is that of `std::process`, `tokio::process` or `async-process`, under any
+    /// name a `use` or a type alias gives it (`use std::process::Command as Cmd;`).
+    ///
     /// Not flagged: running a program directly with `.arg(..)` per argument
-    /// (`Command::new("convert").arg(path)`), scripts that are literals or constants.
+    /// (`Command::new("convert").arg(path)`), scripts that are literals or constants, a
+    /// `Command` of another crate (`clap::Command`) or of the file itself.
     ///
     /// ### Why is this bad?
     /// The shell parses its script: `;`, `&&`, `|`, `$(..)` and backticks in the input run
@@ -88,6 +93,21 @@ fn is_script_flag(word: &str) -> bool {
         && w[1..].chars().all(|c| c.is_ascii_alphabetic())
 }
 
+/// `Command::new` of `std::process`, `tokio::process`, `async_process`..: `path` is resolved
+/// through the file's `use` items and type aliases. An unqualified `Command::new` (a glob
+/// import) counts unless the file defines its own `Command`; a `Command` imported from
+/// elsewhere (`clap::Command`) does not.
+fn is_process_command_new(path: &[String], uses: &UseMap) -> bool {
+    if !paths::ends_with(path, &["Command", "new"]) {
+        return false;
+    }
+    if path.len() == 2 {
+        return !uses.defines_type("Command");
+    }
+    path.iter()
+        .any(|s| s == "process" || s == "async_process")
+}
+
 /// The command's text so far (`sh -c`): whether it runs a shell, and whether the script
 /// flag is already there.
 fn shell_state(recv: &Val, vocab: &Vocab) -> Option<bool> {
@@ -109,10 +129,10 @@ impl Sink for CommandInjection {
         &["Command"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         match ev {
             Event::Call { path, args, .. } => {
-                if !crate::analysis::paths::ends_with(path, &["Command", "new"]) {
+                if !is_process_command_new(path, cx.uses) {
                     return;
                 }
                 let Some(t) = args.first().and_then(Val::text_taint) else {
@@ -133,7 +153,7 @@ impl Sink for CommandInjection {
                 if name != "arg" && name != "args" {
                     return;
                 }
-                let Some(has_flag) = shell_state(recv, vocab) else {
+                let Some(has_flag) = shell_state(recv, cx.vocab) else {
                     return;
                 };
                 let Some(a) = args.first() else {

@@ -1,7 +1,6 @@
 use super::{Pending, Sink};
-use crate::analysis::paths;
+use crate::analysis::paths::{self, UseMap};
 use crate::analysis::taint::{Event, SourceKind, State, Val};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -67,20 +66,23 @@ fn looks_like_html(text: &str) -> bool {
 
 /// Whether a response builder chain sends HTML: rooted at `HttpResponse::..()`, or with a
 /// `text/html` content type (`.content_type("text/html")`, `ContentType::html()`).
-fn html_response(recv: &syn::Expr) -> bool {
+fn html_response(recv: &syn::Expr, uses: &UseMap) -> bool {
     let mut e = recv;
     let mut html_type = false;
     for _ in 0..32 {
         match paths::peel(e) {
             syn::Expr::MethodCall(m) => {
-                if m.args.iter().any(is_html_type) {
+                if m.args.iter().any(|a| is_html_type(a, uses)) {
                     html_type = true;
                 }
                 e = &m.receiver;
             }
             syn::Expr::Call(c) => {
                 let root = match paths::peel(&c.func) {
-                    syn::Expr::Path(p) => p.path.segments.iter().any(|s| s.ident == "HttpResponse"),
+                    syn::Expr::Path(p) => uses
+                        .resolve_all(&p.path)
+                        .iter()
+                        .any(|s| s == "HttpResponse"),
                     _ => false,
                 };
                 return html_type || root;
@@ -91,31 +93,31 @@ fn html_response(recv: &syn::Expr) -> bool {
     html_type
 }
 
-fn is_html_type(arg: &syn::Expr) -> bool {
+fn is_html_type(arg: &syn::Expr, uses: &UseMap) -> bool {
     if let Some(s) = paths::lit_str(arg) {
         return s.value().contains("text/html");
     }
     match paths::peel(arg) {
         syn::Expr::Call(c) => {
             let named = match paths::peel(&c.func) {
-                syn::Expr::Path(p) => p
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "html" || s.ident == "TEXT_HTML"),
+                syn::Expr::Path(p) => names_html(&p.path, uses),
                 _ => false,
             };
-            named || c.args.iter().any(is_html_type)
+            named || c.args.iter().any(|a| is_html_type(a, uses))
         }
-        syn::Expr::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "TEXT_HTML" || s.ident == "html"),
-        syn::Expr::Tuple(t) => t.elems.iter().any(is_html_type),
-        syn::Expr::Reference(r) => is_html_type(&r.expr),
+        syn::Expr::Path(p) => names_html(&p.path, uses),
+        syn::Expr::Tuple(t) => t.elems.iter().any(|e| is_html_type(e, uses)),
+        syn::Expr::Reference(r) => is_html_type(&r.expr, uses),
         _ => false,
     }
+}
+
+/// `TEXT_HTML`, `ContentType::html`, maybe renamed by a `use`
+/// (`use mime::TEXT_HTML as HTML_MIME;`).
+fn names_html(path: &syn::Path, uses: &UseMap) -> bool {
+    uses.resolve_all(path)
+        .last()
+        .is_some_and(|s| s == "html" || s == "TEXT_HTML")
 }
 
 impl HtmlInjection {
@@ -148,7 +150,7 @@ impl Sink for HtmlInjection {
         &["Html", "RawHtml", "body", "HttpResponse", "html"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, st: &State, _vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         match ev {
             Event::Call { path, args, .. } => {
                 let Some(last) = path.last().map(String::as_str) else {
@@ -162,7 +164,7 @@ impl Sink for HtmlInjection {
                 }
             }
             Event::Method { call, args, .. } => {
-                if call.method != "body" || !html_response(&call.receiver) {
+                if call.method != "body" || !html_response(&call.receiver, cx.uses) {
                     return;
                 }
                 if let Some(v) = args.first() {

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::analysis::paths;
+use crate::analysis::paths::{self, UseMap};
 use crate::analysis::taint::{self, Event, Source, State, Taint, Val};
 use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
@@ -68,12 +68,21 @@ impl Pending {
     }
 }
 
+/// What a sink check reads besides the event: the vocabulary and the file's paths.
+pub(crate) struct SinkCx<'a> {
+    pub vocab: &'a Vocab,
+    pub uses: &'a UseMap,
+}
+
 /// The sink check of one injection rule.
 pub(crate) trait Sink: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Names (methods, path segments, macros) without which the rule has no sink in a body.
+    /// A path segment may come from a `use` or a type alias of the file (`Cmd` for
+    /// `Command`): the pre-filter looks through them.
     fn hints(&self) -> &'static [&'static str];
-    fn on_event(&self, ev: &Event<'_>, st: &State, vocab: &Vocab, out: &mut Vec<Pending>);
+    /// `Event::Call` paths are resolved through the file's `use` items and type aliases.
+    fn on_event(&self, ev: &Event<'_>, st: &State, cx: &SinkCx<'_>, out: &mut Vec<Pending>);
 }
 
 static SINKS: &[&dyn Sink] = &[
@@ -101,9 +110,18 @@ pub(crate) fn check_fn(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let mut hit = vec![false; enabled.len()];
+    let uses = &cx.uses;
     taint::for_each_name(f, &mut |name| {
+        // a name written in the body, or in the path a `use`/type alias of it stands for
+        let target = uses.alias_target(name);
+        let hints = |h: &[&str]| {
+            h.contains(&name)
+                || target
+                    .as_ref()
+                    .is_some_and(|t| t.iter().any(|seg| h.contains(&seg.as_str())))
+        };
         for (i, s) in enabled.iter().enumerate() {
-            if !hit[i] && s.hints().contains(&name) {
+            if !hit[i] && hints(s.hints()) {
                 hit[i] = true;
             }
         }
@@ -117,13 +135,37 @@ pub(crate) fn check_fn(cx: &mut Cx<'_>, f: &FnLike<'_>) {
         return;
     }
     let mut out = Vec::new();
-    let vocab = cx.vocab();
-    taint::analyze(f, vocab, &cx.uses, &mut |ev, st| {
+    let scx = SinkCx {
+        vocab: cx.vocab(),
+        uses: &cx.uses,
+    };
+    taint::analyze(f, scx.vocab, scx.uses, &mut |ev, st| {
+        // the pass resolves `use` aliases; a type alias (`type Sh = Command;`) is expanded
+        // here
+        let expanded;
+        let ev = match ev {
+            Event::Call { call, path, args } if is_type_alias(scx.uses, path) => {
+                expanded = scx.uses.resolve_all_segments(path.to_vec());
+                &Event::Call {
+                    call,
+                    path: &expanded,
+                    args,
+                }
+            }
+            _ => ev,
+        };
         for s in &active {
-            s.on_event(ev, st, vocab, &mut out);
+            s.on_event(ev, st, &scx, &mut out);
         }
     });
     report(cx, out);
+}
+
+/// Whether the first segment of `path` (resolved through `use` items) is one of the file's
+/// type aliases.
+fn is_type_alias(uses: &UseMap, path: &[String]) -> bool {
+    path.first()
+        .is_some_and(|f| uses.get(f).is_none() && uses.type_alias(f).is_some())
 }
 
 /// Reports pending findings (shared with `unbounded_read`).
@@ -182,7 +224,7 @@ const FS_FNS: &[(&str, bool, usize)] = &[
 ];
 
 /// A call that opens, reads, writes or removes a file by path.
-pub(crate) fn fs_sink<'e>(ev: &Event<'e>) -> Option<FsSink<'e>> {
+pub(crate) fn fs_sink<'e>(ev: &Event<'e>, uses: &UseMap) -> Option<FsSink<'e>> {
     match ev {
         Event::Call { call, path, args } => {
             let last = path.last()?.as_str();
@@ -211,7 +253,7 @@ pub(crate) fn fs_sink<'e>(ev: &Event<'e>) -> Option<FsSink<'e>> {
                 write,
             })
         }
-        Event::Method { call, args, .. } if call.method == "open" && opens_options(call) => {
+        Event::Method { call, args, .. } if call.method == "open" && opens_options(call, uses) => {
             Some(FsSink {
                 span: call.method.span(),
                 paths: args.iter().take(1).collect(),
@@ -223,7 +265,7 @@ pub(crate) fn fs_sink<'e>(ev: &Event<'e>) -> Option<FsSink<'e>> {
 }
 
 /// `OpenOptions::new()..open(p)`, `File::options()..open(p)`, `opts.open(p)`.
-fn opens_options(call: &syn::ExprMethodCall) -> bool {
+fn opens_options(call: &syn::ExprMethodCall, uses: &UseMap) -> bool {
     let mut e = &*call.receiver;
     for _ in 0..32 {
         match paths::peel(e) {
@@ -231,7 +273,7 @@ fn opens_options(call: &syn::ExprMethodCall) -> bool {
             syn::Expr::Call(c) => {
                 return match paths::peel(&c.func) {
                     syn::Expr::Path(p) => {
-                        let segs = paths::segments(&p.path);
+                        let segs = uses.resolve_all(&p.path);
                         paths::ends_with(&segs, &["OpenOptions", "new"])
                             || paths::ends_with(&segs, &["File", "options"])
                     }

@@ -1,6 +1,5 @@
 use super::{Pending, Sink};
 use crate::analysis::taint::{Event, SourceKind, State, StepKind};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -79,11 +78,11 @@ impl Sink for PathTraversal {
         &["fs", "File", "open", "NamedFile", "ServeFile"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, st: &State, _vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         if st.path_checked {
             return;
         }
-        let Some(sink) = super::fs_sink(ev) else {
+        let Some(sink) = super::fs_sink(ev, cx.uses) else {
             return;
         };
         for v in sink.paths {

@@ -1,7 +1,6 @@
 use super::{Pending, Sink};
 use crate::analysis::paths;
 use crate::analysis::taint::{Event, SourceKind, State, Val};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -68,7 +67,7 @@ impl Sink for RegexInjection {
         &["Regex", "RegexBuilder", "RegexSet", "RegexSetBuilder"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, _vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, _st: &State, _cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         let Event::Call { path, args, .. } = ev else {
             return;
         };

@@ -1,7 +1,6 @@
 use super::{Pending, Sink};
 use crate::analysis::paths;
 use crate::analysis::taint::{Event, State};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -152,7 +151,7 @@ impl Sink for SqlInjection {
         ]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         let (span, arg, expr, sure) = match ev {
             Event::Method { call, args, .. } => {
                 let name = call.method.to_string();
@@ -198,7 +197,7 @@ impl Sink for SqlInjection {
         if t.source.kind == crate::analysis::taint::SourceKind::Archive {
             return;
         }
-        let sql_text = arg.text.as_deref().is_some_and(|s| vocab.is_sql_text(s));
+        let sql_text = arg.text.as_deref().is_some_and(|s| cx.vocab.is_sql_text(s));
         let fires = if t.is_built() {
             sure || sql_text
         } else {

@@ -1,7 +1,6 @@
 use super::{Pending, Sink};
 use crate::analysis::paths;
 use crate::analysis::taint::{Event, Obj, SourceKind, State, Val};
-use crate::analysis::vocab::Vocab;
 use crate::cx::Cx;
 use crate::fnlike::FnLike;
 use crate::rule::{NodeKind, Rule, RuleMeta};
@@ -80,7 +79,7 @@ impl Sink for Ssrf {
         VERBS
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, vocab: &Vocab, out: &mut Vec<Pending>) {
+    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
         let (verb, args) = match ev {
             Event::Call { path, args, .. } => {
                 let Some(last) = path.last() else {
@@ -99,7 +98,7 @@ impl Sink for Ssrf {
                 };
                 let client = recv.obj == Obj::HttpClient
                     || paths::expr_name(&call.receiver)
-                        .is_some_and(|n| vocab.is_http_client_name(&n));
+                        .is_some_and(|n| cx.vocab.is_http_client_name(&n));
                 if !client {
                     return;
                 }

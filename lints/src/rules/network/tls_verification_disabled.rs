@@ -327,7 +327,7 @@ impl Rule for TlsVerificationDisabled {
                 }
             }
             syn::Expr::Path(p) => {
-                let segs = cx.uses.resolve(&p.path);
+                let segs = cx.uses.resolve_all(&p.path);
                 let what = if ends_with(&segs, &["SslVerifyMode", "NONE"])
                     || ends_with(&segs, &["SSL_VERIFY_NONE"])
                     || ends_with(&segs, &["SslOption", "DANGER_ACCEPT_INVALID_CERTS"])
@@ -345,7 +345,7 @@ impl Rule for TlsVerificationDisabled {
             }
             syn::Expr::Call(c) => {
                 if let syn::Expr::Path(p) = peel(&c.func)
-                    && ends_with(&cx.uses.resolve(&p.path), &["SslVerifyMode", "empty"])
+                    && ends_with(&cx.uses.resolve_all(&p.path), &["SslVerifyMode", "empty"])
                 {
                     cx.report(
                         &Self::META,

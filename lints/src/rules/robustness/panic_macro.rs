@@ -1,6 +1,5 @@
 use syn::spanned::Spanned;
 
-use crate::analysis::macros;
 use crate::cx::Cx;
 use crate::rule::{NodeKind, Rule};
 
@@ -69,6 +68,14 @@ declare_rule! {
     summary = "`panic!`, `unreachable!` or `assert!` in non-test code",
 }
 
+/// The macros this rule reports.
+fn is_panic_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "panic" | "unreachable" | "assert" | "assert_eq" | "assert_ne" | "assert_matches"
+    )
+}
+
 impl Rule for PanicMacro {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Macro]
@@ -80,7 +87,15 @@ impl Rule for PanicMacro {
         if cx.in_const() {
             return;
         }
-        let name = macros::macro_name(mac);
+        // `use std::unreachable as never;` .. `never!()`; a `use` of a function under a
+        // macro's name (`use core::hint::unreachable_unchecked as unreachable;`) leaves the
+        // macro as it is: macros and functions live in different namespaces
+        let resolved = cx.uses.resolve(&mac.path).pop().unwrap_or_default();
+        let name = if is_panic_macro(&resolved) {
+            resolved
+        } else {
+            crate::analysis::macros::macro_name(mac)
+        };
         let (message, help) = match name.as_str() {
             "panic" => (
                 "`panic!` crashes the thread instead of reporting an error".to_owned(),

@@ -77,13 +77,17 @@ impl Rule for UnboundedRead {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        // `HINTS` are names `for_each_name` gives (identifiers written in `f`), so they are in
-        // `f`'s text too: a cheaper pre-check of the same test.
-        if !cx.enabled(&Self::META) || !cx.fn_mentions(f, HINTS) {
+        // `HINTS` are names `for_each_name` gives (identifiers written in `f`), or segments a
+        // `use` of the file gives a name written in `f` (`use axum::body::to_bytes as
+        // collect;`): in `f`'s text or the file's `use` trees, a cheaper pre-check
+        if !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, HINTS) {
             return;
         }
         let mut hit = false;
-        taint::for_each_name(f, &mut |n| hit |= HINTS.contains(&n));
+        let uses = &cx.uses;
+        taint::for_each_name(f, &mut |n| {
+            hit = hit || HINTS.contains(&n) || uses.alias_mentions(n, HINTS);
+        });
         if !hit {
             return;
         }

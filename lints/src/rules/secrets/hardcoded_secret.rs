@@ -151,7 +151,7 @@ impl Rule for HardcodedSecret {
                 let syn::Expr::Path(p) = paths::peel(&c.func) else {
                     return;
                 };
-                let segs = cx.uses.resolve(&p.path);
+                let segs = cx.uses.resolve_all(&p.path);
                 let Some(last) = segs.last() else {
                     return;
                 };
@@ -292,11 +292,11 @@ fn key_value(cx: &mut Cx<'_>, key: &syn::Expr, value: &syn::Expr) {
     let vocab = cx.vocab();
     let key_name = match paths::peel(key) {
         syn::Expr::Path(p) => {
-            // Only constants name a key (`header::AUTHORIZATION`, `X_API_KEY`).
-            let Some(last) = p.path.segments.last() else {
+            // Only constants name a key (`header::AUTHORIZATION`, `X_API_KEY`), maybe
+            // renamed by a `use` (`use http::header::AUTHORIZATION as AUTH;`)
+            let Some(n) = cx.uses.resolve_all(&p.path).pop() else {
                 return;
             };
-            let n = last.ident.to_string();
             if !n
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
