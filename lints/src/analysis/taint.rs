@@ -460,13 +460,23 @@ pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
     struct Scan<'f> {
         f: &'f mut dyn FnMut(&str),
         depth: usize,
+        /// The name at hand, written into one buffer rather than a new `String` each.
+        buf: String,
     }
-    fn tokens(ts: &TokenStream, f: &mut dyn FnMut(&str)) {
-        for tt in ts.clone() {
-            match tt {
-                TokenTree::Ident(i) => f(&i.to_string()),
-                TokenTree::Group(g) => tokens(&g.stream(), f),
-                _ => {}
+    impl Scan<'_> {
+        fn name(&mut self, i: &proc_macro2::Ident) {
+            use std::fmt::Write as _;
+            self.buf.clear();
+            let _ = write!(self.buf, "{i}");
+            (self.f)(&self.buf);
+        }
+        fn tokens(&mut self, ts: &TokenStream) {
+            for tt in ts.clone() {
+                match tt {
+                    TokenTree::Ident(i) => self.name(&i),
+                    TokenTree::Group(g) => self.tokens(&g.stream()),
+                    _ => {}
+                }
             }
         }
     }
@@ -481,22 +491,27 @@ pub fn for_each_name(func: &FnLike<'_>, f: &mut dyn FnMut(&str)) {
             }
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            (self.f)(&m.method.to_string());
+            self.name(&m.method);
             visit::visit_expr_method_call(self, m);
         }
         fn visit_path_segment(&mut self, s: &'ast syn::PathSegment) {
-            (self.f)(&s.ident.to_string());
+            self.name(&s.ident);
             visit::visit_path_segment(self, s);
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
             visit::visit_macro(self, m);
-            tokens(&m.tokens, self.f);
+            self.tokens(&m.tokens);
         }
     }
+    let mut scan = Scan {
+        f,
+        depth: 0,
+        buf: String::new(),
+    };
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
-        tokens(&quote::ToTokens::to_token_stream(ty), f);
+        scan.tokens(&quote::ToTokens::to_token_stream(ty));
     }
-    Scan { f, depth: 0 }.visit_block(func.block);
+    scan.visit_block(func.block);
 }
 
 /// Extractor types whose value is request data (last path segment; `Path` only with
