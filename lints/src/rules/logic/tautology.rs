@@ -147,9 +147,13 @@ fn small_block(b: &syn::Block) -> bool {
     c.0 <= MAX_COMPARED_NODES
 }
 
-/// `a` and `b` are the same tokens (both small enough to compare).
+/// `a` and `b` are the same tokens (both small enough to compare). The same tokens parse
+/// the same way, so expressions of different kinds are told apart before being printed.
 fn same_text(a: &syn::Expr, b: &syn::Expr) -> bool {
-    small(a) && small(b) && text(a) == text(b)
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+        && small(a)
+        && small(b)
+        && text(a) == text(b)
 }
 
 /// Token text as code is written: `items . len () >= 0` → `items.len() >= 0`.
@@ -502,7 +506,9 @@ fn same_branches(i: &syn::ExprIf) -> Option<Hit> {
     let syn::Expr::Block(eb) = &**els else {
         return None;
     };
-    if is_trivial_block(&i.then_branch)
+    // the same tokens parse into as many statements (checked before printing them)
+    if i.then_branch.stmts.len() != eb.block.stmts.len()
+        || is_trivial_block(&i.then_branch)
         || !small_block(&i.then_branch)
         || !small_block(&eb.block)
         || text(&i.then_branch) != text(&eb.block)
@@ -519,7 +525,12 @@ fn same_branches(i: &syn::ExprIf) -> Option<Hit> {
 /// A `match` whose arms all evaluate to the same expression and bind nothing they use.
 fn same_arms(m: &syn::ExprMatch) -> Option<Hit> {
     let (first, rest) = m.arms.split_first()?;
-    if rest.is_empty() || !m.arms.iter().all(|a| small(&a.body)) {
+    // the same tokens parse into the same kind of expression (checked before printing them)
+    let kind = std::mem::discriminant(&*first.body);
+    if rest.is_empty()
+        || rest.iter().any(|a| std::mem::discriminant(&*a.body) != kind)
+        || !m.arms.iter().all(|a| small(&a.body))
+    {
         return None;
     }
     let body = text(&first.body);
