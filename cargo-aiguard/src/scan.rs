@@ -1,8 +1,10 @@
 //! The scan: files in parallel (rayon, on threads with large stacks), each read once, parsed
 //! once, checked, and every `proc_macro2::Span` turned into a plain location at once on that
 //! thread; then the thread's span source map is freed before its next file. The `mod`
-//! declarations of each parsed file give the next files to check (cargo mode), level by
-//! level, so no file is parsed twice.
+//! declarations of each parsed file give the next files to check (cargo mode), queued as
+//! soon as it is checked ([`sched`]); a file reached twice is checked once.
+
+mod sched;
 
 use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
@@ -79,9 +81,33 @@ pub struct FileInfo {
     pub items: Vec<ItemInfo>,
 }
 
+/// A file's place in the order in which a breadth-first walk of the `mod` trees reaches it:
+/// the index of its target root, then the index of the `mod` declaration at each level down.
+/// Shallower files come first, then the order of the roots and of the declarations. A file
+/// reached more than once is checked as the first of these reaches it, whatever order the
+/// threads happen to finish in.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key(Vec<u32>);
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// One file to check, with what its includer knows about it.
 #[derive(Clone, Debug)]
 struct Job {
+    key: Key,
     path: PathBuf,
     canonical: PathBuf,
     pkg: usize,
@@ -119,13 +145,14 @@ pub fn run(
         .map_err(|e| format!("could not start the scan threads: {e}"))?;
     let cx = Ctx { ws, pkgs };
     let mut seen = HashSet::new();
-    let mut frontier = Vec::new();
-    for root in &ws.roots {
+    let mut roots = Vec::new();
+    for (i, root) in ws.roots.iter().enumerate() {
         let canonical = std::fs::canonicalize(&root.path).unwrap_or_else(|_| root.path.clone());
         if !seen.insert(canonical.clone()) {
             continue;
         }
-        frontier.push(Job {
+        roots.push(Job {
+            key: Key(vec![u32::try_from(i).unwrap_or(u32::MAX)]),
             dir: ModDir::owned(&root.path),
             path: root.path.clone(),
             canonical,
@@ -136,23 +163,19 @@ pub fn run(
             ancestors: Arc::new(Vec::new()),
         });
     }
+    let outcomes = if roots.iter().any(|r| r.follow_mods) {
+        pool.install(|| sched::run(&cx, roots))
+    } else {
+        // No `mod` to follow (PATHS mode): one parallel pass.
+        pool.install(|| roots.par_iter().map(|job| check_one(&cx, job)).collect())
+    };
     let mut diags = Vec::new();
     let mut totals = Totals::default();
     let mut files = Vec::new();
-    while !frontier.is_empty() {
-        let outcomes: Vec<Outcome> =
-            pool.install(|| frontier.par_iter().map(|job| check_one(&cx, job)).collect());
-        frontier = Vec::new();
-        for o in outcomes {
-            diags.extend(o.diags);
-            totals += o.totals;
-            files.extend(o.file);
-            for child in o.children {
-                if seen.insert(child.canonical.clone()) {
-                    frontier.push(child);
-                }
-            }
-        }
+    for o in outcomes {
+        diags.extend(o.diags);
+        totals += o.totals;
+        files.extend(o.file);
     }
     Ok((diags, totals, files))
 }
@@ -239,8 +262,8 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         ai_lines: out.totals.ai_lines,
         items: analysis.items,
     });
-    for (decl, loc) in analysis.decls {
-        child(cx, job, &decl, &text, &shown, loc, &mut out);
+    for (i, (decl, loc)) in analysis.decls.into_iter().enumerate() {
+        child(cx, job, (i, &decl), &text, &shown, loc, &mut out);
     }
     out
 }
@@ -555,11 +578,12 @@ fn apply_suppressions(
     dropped
 }
 
-/// Resolves one `mod name;` of `job` into a child job or a diagnostic at the declaration.
+/// Resolves one `mod name;` of `job`, its `index`-th, into a child job or a diagnostic at the
+/// declaration.
 fn child(
     cx: &Ctx<'_>,
     job: &Job,
-    decl: &ModDecl,
+    (index, decl): (usize, &ModDecl),
     text: &str,
     shown: &str,
     loc: Loc,
@@ -645,7 +669,10 @@ fn child(
     module_path.push(decl.name.clone());
     let mut ancestors = (*job.ancestors).clone();
     ancestors.push(job.canonical.clone());
+    let mut key = job.key.clone();
+    key.0.push(u32::try_from(index).unwrap_or(u32::MAX));
     out.children.push(Job {
+        key,
         is_test: job.is_test
             || decl.is_test
             || aiguard_lints::scope::is_test_path(
