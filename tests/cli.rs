@@ -657,11 +657,11 @@ fn run_threads(dir: &Path, threads: &str) -> Run {
 /// A `lib.rs` slow to check (a debug build takes most of a second), declaring `decls` first.
 fn slow_lib(decls: &str) -> String {
     let mut lib = String::from(decls);
-    for i in 0..1000 {
-        lib.push_str(&format!(
+    lib.extend((0..1000).map(|i| {
+        format!(
             "pub fn f{i}(v: &[u8], n: usize) -> u8 {{\n    let x = v.len() - n;\n    v[x].wrapping_add({i} as u8)\n}}\n"
-        ));
-    }
+        )
+    }));
     lib
 }
 

@@ -520,7 +520,8 @@ fn finding_diag(f: &Finding, text: &str, shown: &str, base: usize) -> Option<Dia
 
 /// Drops human-code findings covered by a `// aiguard: allow(rule) reason` comment; reports
 /// comments without a reason (they suppress nothing) and unknown rule names. Returns how many
-/// findings were dropped.
+/// findings were dropped. Near-linear in the file, findings and comments: comments are found
+/// by line, literals by binary search, locations through a line index.
 fn apply_suppressions(
     text: &str,
     shown: &str,
@@ -528,23 +529,43 @@ fn apply_suppressions(
     diags: &mut Vec<Diag>,
 ) -> usize {
     let mut sups = aiguard_lints::suppress::scan(text);
-    sups.retain(|s| !literals.iter().any(|l| l.contains(&s.span.start)));
     if sups.is_empty() {
         return 0;
     }
+    let literals = Spans::new(literals);
+    sups.retain(|s| !literals.contains(s.span.start));
+    if sups.is_empty() {
+        return 0;
+    }
+    // in line order already; a stable sort keeps the order of comments on one line
+    sups.sort_by_key(|s| s.line);
     let before = diags.len();
     diags.retain(|d| {
         let (Some(rule), Some(loc)) = (d.rule, &d.primary) else {
             return true;
         };
-        d.in_ai
-            || !sups
-                .iter()
-                .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
+        if d.in_ai {
+            return true;
+        }
+        // only comments on the finding's line or the line above can cover it
+        let from = sups.partition_point(|s| s.line.saturating_add(1) < loc.line);
+        !sups[from..]
+            .iter()
+            .take_while(|s| s.line <= loc.line)
+            .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
     });
     let dropped = before - diags.len();
+    let lines = LineIndex::new(text);
     for s in &sups {
-        let loc = Loc::of_range(text, s.span.clone());
+        let unknown: Vec<&String> = s
+            .rules
+            .iter()
+            .filter(|r| aiguard_lints::registry::by_name(r).is_none())
+            .collect();
+        if s.reason.is_some() && unknown.is_empty() {
+            continue;
+        }
+        let loc = lines.loc(text, s.span.clone());
         if s.reason.is_none() {
             let rules = s.rules.join(", ");
             diags.push(
@@ -560,22 +581,80 @@ fn apply_suppressions(
                 )),
             );
         }
-        for r in &s.rules {
-            if aiguard_lints::registry::by_name(r).is_none() {
-                let d = Diag::new(
-                    DiagKind::Suppression,
-                    Severity::Warning,
-                    format!("unknown rule `{r}` in `aiguard: allow(..)`"),
-                )
-                .at(shown, text, loc.clone());
-                diags.push(match aiguard_lints::registry::closest(r) {
-                    Some(c) => d.help(format!("a rule with a similar name exists: `{c}`")),
-                    None => d.help("run `cargo aiguard rules` to list the rules"),
-                });
-            }
+        for r in unknown {
+            let d = Diag::new(
+                DiagKind::Suppression,
+                Severity::Warning,
+                format!("unknown rule `{r}` in `aiguard: allow(..)`"),
+            )
+            .at(shown, text, loc.clone());
+            diags.push(match aiguard_lints::registry::closest(r) {
+                Some(c) => d.help(format!("a rule with a similar name exists: `{c}`")),
+                None => d.help("run `cargo aiguard rules` to list the rules"),
+            });
         }
     }
     dropped
+}
+
+/// A set of byte ranges, merged and sorted for point queries.
+struct Spans(Vec<std::ops::Range<usize>>);
+
+impl Spans {
+    fn new(ranges: &[std::ops::Range<usize>]) -> Spans {
+        let mut sorted: Vec<_> = ranges.iter().filter(|r| r.start < r.end).cloned().collect();
+        sorted.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(sorted.len());
+        for r in sorted {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Spans(merged)
+    }
+
+    /// Whether one of the ranges contains `at`.
+    fn contains(&self, at: usize) -> bool {
+        let i = self.0.partition_point(|r| r.start <= at);
+        i > 0 && at < self.0[i - 1].end
+    }
+}
+
+/// Where each line of a text starts, to locate many offsets in it without rescanning it.
+struct LineIndex {
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(line_breaks(text));
+        LineIndex { starts }
+    }
+
+    /// `Loc::of_range(text, range)`, in time proportional to the line's length.
+    fn loc(&self, text: &str, range: std::ops::Range<usize>) -> Loc {
+        let offset = floor_char_boundary(text, range.start.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let col = text[line_start..offset].chars().count() + 1;
+        let end = floor_char_boundary(text, range.end.min(text.len())).max(offset);
+        Loc {
+            range: offset..end,
+            line,
+            col,
+        }
+    }
+}
+
+/// The offsets just after each `\n` of `text`.
+fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// Resolves one `mod name;` of `job`, its `index`-th, into a child job or a diagnostic at the
@@ -713,6 +792,270 @@ fn union_len(mut ranges: Vec<(usize, usize)>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding of `rule` at the start of line `line` (1-based) of `text`.
+    fn finding(text: &str, rule: &'static str, line: usize, in_ai: bool) -> Diag {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        let mut d = Diag::new(DiagKind::Finding, Severity::Warning, "finding");
+        d.rule = Some(rule);
+        d.in_ai = in_ai;
+        d.primary = Some(Loc::of_range(text, start..start + 1));
+        d
+    }
+
+    /// The straightforward version: every finding against every comment, every comment
+    /// against every literal, each location found by scanning the text.
+    fn reference(
+        text: &str,
+        shown: &str,
+        literals: &[std::ops::Range<usize>],
+        diags: &mut Vec<Diag>,
+    ) -> usize {
+        let mut sups = aiguard_lints::suppress::scan(text);
+        sups.retain(|s| !literals.iter().any(|l| l.contains(&s.span.start)));
+        let before = diags.len();
+        diags.retain(|d| {
+            let (Some(rule), Some(loc)) = (d.rule, &d.primary) else {
+                return true;
+            };
+            d.in_ai
+                || !sups
+                    .iter()
+                    .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
+        });
+        let dropped = before - diags.len();
+        for s in &sups {
+            let loc = Loc::of_range(text, s.span.clone());
+            if s.reason.is_none() {
+                diags.push(
+                    Diag::new(
+                        DiagKind::Suppression,
+                        Severity::Warning,
+                        "`aiguard: allow(..)` comment without a reason",
+                    )
+                    .at(shown, text, loc.clone()),
+                );
+            }
+            for r in &s.rules {
+                if aiguard_lints::registry::by_name(r).is_none() {
+                    diags.push(
+                        Diag::new(
+                            DiagKind::Suppression,
+                            Severity::Warning,
+                            format!("unknown rule `{r}` in `aiguard: allow(..)`"),
+                        )
+                        .at(shown, text, loc.clone()),
+                    );
+                }
+            }
+        }
+        dropped
+    }
+
+    /// What and where the diagnostics are, without their labels and help.
+    fn places(diags: &[Diag]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {:?} {} {:?} {:?} {:?}",
+                    d.kind, d.rule, d.message, d.file, d.primary, d.excerpt
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn suppressions_match_the_plain_scan() {
+        let text = "// aiguard: allow(unwrap_used) at the top\r\n\
+             x.unwrap();\r\n\
+             let é = y.unwrap(); // aiguard: allow(unwrap_used, expect-used) checked\n\
+             z.expect(\"\"); // aiguard: allow(expect_used)\n\
+             \t// aiguard: allow(unwrap_usd, nonsense) typo\n\
+             w.unwrap();\n\
+             let s = \"// aiguard: allow(unwrap_used) in a string\"; s.unwrap();\n\
+             let r = r#\"\n// aiguard: allow(unwrap_used) in a raw string\n\"#; r.unwrap();\n\
+             // aiguard: allow(unwrap_used): reason after a colon\n\
+             \n\
+             v.unwrap();\n\
+             // aiguard: allow(unwrap_used) last line";
+        let line_of = |needle: &str| {
+            text.split('\n')
+                .position(|l| l.contains(needle))
+                .expect("needle")
+                + 1
+        };
+        let string_start = text.find("\"// aiguard").expect("string");
+        let raw_start = text.find("r#\"").expect("raw string");
+        let raw_end = text.find("\"#;").expect("raw string end") + 2;
+        // overlapping and unsorted, as nested token trees give them
+        let literals = vec![
+            raw_start..raw_end,
+            string_start..string_start + 44,
+            raw_start + 3..raw_start + 10,
+            0..0,
+        ];
+        let mut diags = Vec::new();
+        for line in 1..=text.lines().count() + 1 {
+            for rule in ["unwrap_used", "expect_used", "indexing_panic"] {
+                diags.push(finding(text, rule, line.min(text.lines().count()), false));
+            }
+            diags.push(finding(text, "unwrap_used", line.min(12), true));
+        }
+        diags.push(Diag::new(DiagKind::Input, Severity::Error, "no place"));
+        let mut expected = diags.clone();
+        let dropped = apply_suppressions(text, "f.rs", &literals, &mut diags);
+        let expected_dropped = reference(text, "f.rs", &literals, &mut expected);
+        assert_eq!(dropped, expected_dropped);
+        assert_eq!(places(&diags), places(&expected));
+        // the cases are there: suppressed on the comment's line and the next, not in AI
+        // code, not by a comment in a literal
+        assert!(dropped >= 6, "{dropped}");
+        let kept = |rule: &str, line: usize| {
+            diags.iter().any(|d| {
+                !d.in_ai
+                    && d.rule == Some(rule)
+                    && d.primary.as_ref().is_some_and(|l| l.line == line)
+            })
+        };
+        assert!(!kept("unwrap_used", line_of("x.unwrap()")));
+        assert!(kept("unwrap_used", line_of("w.unwrap()")));
+        assert!(kept("unwrap_used", line_of("s.unwrap()")));
+        assert!(kept("unwrap_used", line_of("r.unwrap()")));
+        assert!(!kept("unwrap_used", line_of("v.unwrap()") - 1));
+        assert!(kept("unwrap_used", line_of("v.unwrap()")));
+        assert!(!kept("expect_used", line_of("let é")));
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.kind == DiagKind::Suppression)
+                .count(),
+            3,
+            "one comment without a reason, one with two unknown rules"
+        );
+    }
+
+    /// A generated file of `n` lines, half of them with a suppression comment, a tenth with
+    /// a comment in a string literal, a tenth with one without a reason; a finding on each
+    /// line, in human code. The literals' ranges, and the findings.
+    fn many_suppressions(n: usize) -> (String, Vec<std::ops::Range<usize>>, Vec<Diag>) {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        let mut literals = Vec::new();
+        let mut rules = Vec::new();
+        for i in 0..n {
+            match i % 10 {
+                0 | 2 | 4 | 6 | 8 => {
+                    let _ = writeln!(
+                        text,
+                        "    let a{i} = x.unwrap(); // aiguard: allow(unwrap_used) checked above"
+                    );
+                    rules.push("unwrap_used");
+                }
+                1 => {
+                    let at = text.len() + format!("    let b{i} = ").len();
+                    let _ = writeln!(
+                        text,
+                        "    let b{i} = \"// aiguard: allow(unwrap_used) not a comment\";"
+                    );
+                    literals.push(at..at + 46);
+                    rules.push("unwrap_used");
+                }
+                3 => {
+                    text.push_str("    y.unwrap(); // aiguard: allow(unwrap_used)\n");
+                    rules.push("unwrap_used");
+                }
+                _ => {
+                    let _ = writeln!(text, "    let c{i} = v[{i}];");
+                    rules.push("indexing_panic");
+                }
+            }
+        }
+        let mut diags = Vec::with_capacity(n);
+        let mut start = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let mut d = Diag::new(DiagKind::Finding, Severity::Warning, "finding");
+            d.rule = Some(rules[i]);
+            d.primary = Some(Loc {
+                range: start + 4..start + 5,
+                line: i + 1,
+                col: 5,
+            });
+            diags.push(d);
+            start += line.len();
+        }
+        (text, literals, diags)
+    }
+
+    /// The fastest of `runs` runs of `apply` on [`many_suppressions`]`(n)`.
+    fn suppression_time(apply: Apply, n: usize, runs: usize) -> std::time::Duration {
+        let (text, literals, diags) = many_suppressions(n);
+        (0..runs)
+            .map(|_| {
+                let mut diags = diags.clone();
+                let t = std::time::Instant::now();
+                let dropped = apply(&text, "gen.rs", &literals, &mut diags);
+                let elapsed = t.elapsed();
+                assert_eq!(dropped, n / 2);
+                elapsed
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    type Apply = fn(&str, &str, &[std::ops::Range<usize>], &mut Vec<Diag>) -> usize;
+
+    /// check(4n) / check(n): 4 for linear work (up to 6 in a debug build on a busy machine),
+    /// 16 for quadratic.
+    const MAX_SCALING: f64 = 8.0;
+
+    /// Whether `apply` scales linearly from 5,000 lines of suppression comments and findings
+    /// to 20,000; the scaling found. A quadratic version takes minutes on 20,000 lines in a
+    /// debug build: it is given up on once it takes `MAX_SCALING` times 5,000 lines, twice.
+    fn scales_linearly(apply: Apply) -> (bool, f64) {
+        const SMALL: usize = 5_000;
+        let small = suppression_time(apply, SMALL, 5);
+        let limit = small.mul_f64(MAX_SCALING);
+        let mut best = f64::INFINITY;
+        // a busy machine may slow one run: once more, keeping the faster
+        for _ in 0..2 {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(suppression_time(apply, 4 * SMALL, 1));
+            });
+            let Ok(big) = rx.recv_timeout(limit.max(std::time::Duration::from_millis(5))) else {
+                continue;
+            };
+            best = best.min(big.as_secs_f64() / small.as_secs_f64().max(1e-6));
+            if best <= MAX_SCALING {
+                return (true, best);
+            }
+        }
+        (false, best)
+    }
+
+    /// Suppression comments are matched in time near-linear in the file: 4 times the lines,
+    /// comments and findings take about 4 times as long, not 16.
+    #[test]
+    fn suppressions_take_linear_time() {
+        let (linear, scaling) = scales_linearly(apply_suppressions);
+        assert!(
+            linear,
+            "20,000 lines of suppression comments and findings take {scaling:.1} times as long as 5,000 (linear is about 4, quadratic 16; infinite: over {MAX_SCALING})"
+        );
+    }
+
+    /// The test above can fail: it does on the straightforward version (in minutes, on a
+    /// debug build: `cargo test -p cargo-aiguard -- --ignored quadratic_suppressions`).
+    #[test]
+    #[ignore = "minutes in a debug build; shows that the linear-time test can fail"]
+    fn quadratic_suppressions_fail_the_linear_time_test() {
+        assert!(!scales_linearly(reference).0);
+    }
 
     #[test]
     fn unions() {
