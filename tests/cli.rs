@@ -643,3 +643,95 @@ fn demo_workspace() {
     assert!(!stdout.contains("lookup_role"), "{stdout}");
     assert!(!stdout.contains("load_accounts_checked"), "{stdout}");
 }
+
+/// `cargo aiguard --message-format json` in `dir` on `threads` scan threads.
+fn run_threads(dir: &Path, threads: &str) -> Run {
+    let mut cmd = assert_cmd::Command::new(bin());
+    cmd.current_dir(dir)
+        .args(["aiguard", "--message-format", "json"])
+        .env("RAYON_NUM_THREADS", threads)
+        .env_remove("CLICOLOR_FORCE");
+    Run::from(cmd.output().expect("run cargo-aiguard"))
+}
+
+/// A `lib.rs` slow to check (a debug build takes most of a second), declaring `decls` first.
+fn slow_lib(decls: &str) -> String {
+    let mut lib = String::from(decls);
+    lib.extend((0..1000).map(|i| {
+        format!(
+            "pub fn f{i}(v: &[u8], n: usize) -> u8 {{\n    let x = v.len() - n;\n    v[x].wrapping_add({i} as u8)\n}}\n"
+        )
+    }));
+    lib
+}
+
+fn ai_unwrap(name: &str) -> String {
+    format!("#[ai_generated]\npub fn {name}(v: Option<u8>) -> u8 {{\n    v.unwrap()\n}}\n")
+}
+
+/// A file declared from several places is checked once, as the first of them reached
+/// level by level (shallow first, then target and declaration order), whichever thread
+/// finishes first: here the slow `lib.rs` reaches `src/shared.rs` one level down, while the
+/// quick test target reaches it two levels down and, on two threads, first in time.
+#[test]
+fn files_reached_twice_are_checked_as_first_reached() {
+    let dir = krate(&[
+        (
+            "src/lib.rs",
+            &slow_lib("mod a;\nmod b;\n#[path = \"shared.rs\"]\nmod first;\n"),
+        ),
+        ("src/a.rs", "#[path = \"twice.rs\"]\nmod x;\n"),
+        ("src/b.rs", "#[path = \"twice.rs\"]\nmod y;\n"),
+        ("src/twice.rs", &ai_unwrap("t")),
+        ("src/shared.rs", &ai_unwrap("s")),
+        ("tests/t.rs", "mod m;\n"),
+        (
+            "tests/m/mod.rs",
+            "#[path = \"../../src/shared.rs\"]\nmod late;\n",
+        ),
+    ]);
+    let first = run_threads(dir.path(), "1");
+    first
+        .code(0)
+        .has("in AI-generated item `a::x::t`")
+        .has("in AI-generated item `first::s`")
+        .lacks("b::y::t")
+        .lacks("late::s");
+    first.err_has("7 files checked");
+    for _ in 0..2 {
+        let r = run_threads(dir.path(), "2");
+        assert_eq!(r.stdout, first.stdout);
+        r.err_has("7 files checked");
+    }
+}
+
+/// The same when the file that first reached a shared file was itself reached second:
+/// `hub.rs` is reached by the quick test target (through a symbolic link, so its `mod c;`
+/// means `tests/hub/c.rs`) before the slow `lib.rs` reaches it (where `mod c;` means
+/// `src/x/c.rs`); `tests/hub/c.rs`, whose only counted reach is three levels down, must
+/// still be checked once.
+#[test]
+fn files_reached_through_a_superseded_file_are_still_checked() {
+    let dir = krate(&[
+        (
+            "src/lib.rs",
+            &slow_lib("#[path = \"x/hub.rs\"]\nmod hub;\n"),
+        ),
+        ("src/x/hub.rs", "mod c;\n"),
+        ("src/x/c.rs", &ai_unwrap("valid_c")),
+        ("tests/t.rs", "mod hub;\nmod p;\n"),
+        ("tests/hub/c.rs", "pub fn deep_c() {}\n"),
+        ("tests/p/mod.rs", "mod q;\n"),
+        ("tests/p/q.rs", "#[path = \"../hub/c.rs\"]\nmod c2;\n"),
+    ]);
+    std::os::unix::fs::symlink("../../src/x/hub.rs", dir.path().join("tests/hub/mod.rs"))
+        .expect("symlink");
+    let first = run_threads(dir.path(), "1");
+    first.code(0).has("in AI-generated item `hub::c::valid_c`");
+    first.err_has("7 files checked");
+    for _ in 0..2 {
+        let r = run_threads(dir.path(), "2");
+        assert_eq!(r.stdout, first.stdout);
+        r.err_has("7 files checked");
+    }
+}

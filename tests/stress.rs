@@ -1205,3 +1205,62 @@ fn restore(path: &Path) {
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
     }
 }
+
+/// A generated function of `n` lines: on every line a finding (`unwrap_used`, on in human
+/// code), on half of them a suppression comment, on a tenth a comment without a reason, on
+/// a tenth a comment inside a string.
+fn suppressed_file(n: usize) -> String {
+    let mut s = String::from("pub fn big(x: Option<u8>, y: Option<u8>) {\n");
+    for i in 0..n {
+        let _ = match i % 10 {
+            0 | 2 | 4 | 6 | 8 => writeln!(
+                s,
+                "    let a{i} = x.unwrap(); // aiguard: allow(unwrap_used) checked above"
+            ),
+            1 => writeln!(
+                s,
+                "    let b{i} = \"// aiguard: allow(unwrap_used) not a comment\"; x.unwrap();"
+            ),
+            3 => writeln!(s, "    y.unwrap(); // aiguard: allow(unwrap_used)"),
+            _ => writeln!(s, "    let c{i} = x.unwrap();"),
+        };
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// Thousands of findings and suppression comments in one file take time proportional to
+/// the file: `check` on 4 times the lines takes about 4 times as long (16 when every finding
+/// is matched against every comment). The wall time of the whole run, the fastest of two.
+#[test]
+fn many_suppressions_take_linear_time() {
+    const SMALL: usize = 5_000;
+    let dir = scan_dir();
+    write(
+        dir.path(),
+        "aiguard.toml",
+        "[rules]\nunwrap_used = \"warn\"\n",
+    );
+    write(dir.path(), "small.rs", &suppressed_file(SMALL));
+    write(dir.path(), "big.rs", &suppressed_file(4 * SMALL));
+    let time = |file: &str, suppressed: usize| {
+        (0..2)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let r = short(dir.path(), &[file]);
+                let elapsed = t.elapsed();
+                r.code(0).err_has(&format!("({suppressed} suppressed)"));
+                elapsed
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let small = time("small.rs", SMALL / 2);
+    let big = time("big.rs", 2 * SMALL);
+    let scaling = big.as_secs_f64() / small.as_secs_f64().max(1e-3);
+    assert!(
+        scaling <= 8.0,
+        "checking {} lines of findings and suppression comments takes {scaling:.1} times as long as {SMALL} ({big:?} vs {small:?}; linear is about 4, quadratic 16)",
+        4 * SMALL
+    );
+}

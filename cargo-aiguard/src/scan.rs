@@ -1,8 +1,10 @@
 //! The scan: files in parallel (rayon, on threads with large stacks), each read once, parsed
 //! once, checked, and every `proc_macro2::Span` turned into a plain location at once on that
 //! thread; then the thread's span source map is freed before its next file. The `mod`
-//! declarations of each parsed file give the next files to check (cargo mode), level by
-//! level, so no file is parsed twice.
+//! declarations of each parsed file give the next files to check (cargo mode), queued as
+//! soon as it is checked ([`sched`]); a file reached twice is checked once.
+
+mod sched;
 
 use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
@@ -79,9 +81,33 @@ pub struct FileInfo {
     pub items: Vec<ItemInfo>,
 }
 
+/// A file's place in the order in which a breadth-first walk of the `mod` trees reaches it:
+/// the index of its target root, then the index of the `mod` declaration at each level down.
+/// Shallower files come first, then the order of the roots and of the declarations. A file
+/// reached more than once is checked as the first of these reaches it, whatever order the
+/// threads happen to finish in.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key(Vec<u32>);
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// One file to check, with what its includer knows about it.
 #[derive(Clone, Debug)]
 struct Job {
+    key: Key,
     path: PathBuf,
     canonical: PathBuf,
     pkg: usize,
@@ -119,13 +145,14 @@ pub fn run(
         .map_err(|e| format!("could not start the scan threads: {e}"))?;
     let cx = Ctx { ws, pkgs };
     let mut seen = HashSet::new();
-    let mut frontier = Vec::new();
-    for root in &ws.roots {
+    let mut roots = Vec::new();
+    for (i, root) in ws.roots.iter().enumerate() {
         let canonical = std::fs::canonicalize(&root.path).unwrap_or_else(|_| root.path.clone());
         if !seen.insert(canonical.clone()) {
             continue;
         }
-        frontier.push(Job {
+        roots.push(Job {
+            key: Key(vec![u32::try_from(i).unwrap_or(u32::MAX)]),
             dir: ModDir::owned(&root.path),
             path: root.path.clone(),
             canonical,
@@ -136,23 +163,19 @@ pub fn run(
             ancestors: Arc::new(Vec::new()),
         });
     }
+    let outcomes = if roots.iter().any(|r| r.follow_mods) {
+        pool.install(|| sched::run(&cx, roots))
+    } else {
+        // No `mod` to follow (PATHS mode): one parallel pass.
+        pool.install(|| roots.par_iter().map(|job| check_one(&cx, job)).collect())
+    };
     let mut diags = Vec::new();
     let mut totals = Totals::default();
     let mut files = Vec::new();
-    while !frontier.is_empty() {
-        let outcomes: Vec<Outcome> =
-            pool.install(|| frontier.par_iter().map(|job| check_one(&cx, job)).collect());
-        frontier = Vec::new();
-        for o in outcomes {
-            diags.extend(o.diags);
-            totals += o.totals;
-            files.extend(o.file);
-            for child in o.children {
-                if seen.insert(child.canonical.clone()) {
-                    frontier.push(child);
-                }
-            }
-        }
+    for o in outcomes {
+        diags.extend(o.diags);
+        totals += o.totals;
+        files.extend(o.file);
     }
     Ok((diags, totals, files))
 }
@@ -239,8 +262,8 @@ fn check_one(cx: &Ctx<'_>, job: &Job) -> Outcome {
         ai_lines: out.totals.ai_lines,
         items: analysis.items,
     });
-    for (decl, loc) in analysis.decls {
-        child(cx, job, &decl, &text, &shown, loc, &mut out);
+    for (i, (decl, loc)) in analysis.decls.into_iter().enumerate() {
+        child(cx, job, (i, &decl), &text, &shown, loc, &mut out);
     }
     out
 }
@@ -497,7 +520,8 @@ fn finding_diag(f: &Finding, text: &str, shown: &str, base: usize) -> Option<Dia
 
 /// Drops human-code findings covered by a `// aiguard: allow(rule) reason` comment; reports
 /// comments without a reason (they suppress nothing) and unknown rule names. Returns how many
-/// findings were dropped.
+/// findings were dropped. Near-linear in the file, findings and comments: comments are found
+/// by line, literals by binary search, locations through a line index.
 fn apply_suppressions(
     text: &str,
     shown: &str,
@@ -505,23 +529,43 @@ fn apply_suppressions(
     diags: &mut Vec<Diag>,
 ) -> usize {
     let mut sups = aiguard_lints::suppress::scan(text);
-    sups.retain(|s| !literals.iter().any(|l| l.contains(&s.span.start)));
     if sups.is_empty() {
         return 0;
     }
+    let literals = Spans::new(literals);
+    sups.retain(|s| !literals.contains(s.span.start));
+    if sups.is_empty() {
+        return 0;
+    }
+    // in line order already; a stable sort keeps the order of comments on one line
+    sups.sort_by_key(|s| s.line);
     let before = diags.len();
     diags.retain(|d| {
         let (Some(rule), Some(loc)) = (d.rule, &d.primary) else {
             return true;
         };
-        d.in_ai
-            || !sups
-                .iter()
-                .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
+        if d.in_ai {
+            return true;
+        }
+        // only comments on the finding's line or the line above can cover it
+        let from = sups.partition_point(|s| s.line.saturating_add(1) < loc.line);
+        !sups[from..]
+            .iter()
+            .take_while(|s| s.line <= loc.line)
+            .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
     });
     let dropped = before - diags.len();
+    let lines = LineIndex::new(text);
     for s in &sups {
-        let loc = Loc::of_range(text, s.span.clone());
+        let unknown: Vec<&String> = s
+            .rules
+            .iter()
+            .filter(|r| aiguard_lints::registry::by_name(r).is_none())
+            .collect();
+        if s.reason.is_some() && unknown.is_empty() {
+            continue;
+        }
+        let loc = lines.loc(text, s.span.clone());
         if s.reason.is_none() {
             let rules = s.rules.join(", ");
             diags.push(
@@ -537,29 +581,88 @@ fn apply_suppressions(
                 )),
             );
         }
-        for r in &s.rules {
-            if aiguard_lints::registry::by_name(r).is_none() {
-                let d = Diag::new(
-                    DiagKind::Suppression,
-                    Severity::Warning,
-                    format!("unknown rule `{r}` in `aiguard: allow(..)`"),
-                )
-                .at(shown, text, loc.clone());
-                diags.push(match aiguard_lints::registry::closest(r) {
-                    Some(c) => d.help(format!("a rule with a similar name exists: `{c}`")),
-                    None => d.help("run `cargo aiguard rules` to list the rules"),
-                });
-            }
+        for r in unknown {
+            let d = Diag::new(
+                DiagKind::Suppression,
+                Severity::Warning,
+                format!("unknown rule `{r}` in `aiguard: allow(..)`"),
+            )
+            .at(shown, text, loc.clone());
+            diags.push(match aiguard_lints::registry::closest(r) {
+                Some(c) => d.help(format!("a rule with a similar name exists: `{c}`")),
+                None => d.help("run `cargo aiguard rules` to list the rules"),
+            });
         }
     }
     dropped
 }
 
-/// Resolves one `mod name;` of `job` into a child job or a diagnostic at the declaration.
+/// A set of byte ranges, merged and sorted for point queries.
+struct Spans(Vec<std::ops::Range<usize>>);
+
+impl Spans {
+    fn new(ranges: &[std::ops::Range<usize>]) -> Spans {
+        let mut sorted: Vec<_> = ranges.iter().filter(|r| r.start < r.end).cloned().collect();
+        sorted.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(sorted.len());
+        for r in sorted {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Spans(merged)
+    }
+
+    /// Whether one of the ranges contains `at`.
+    fn contains(&self, at: usize) -> bool {
+        let i = self.0.partition_point(|r| r.start <= at);
+        i > 0 && at < self.0[i - 1].end
+    }
+}
+
+/// Where each line of a text starts, to locate many offsets in it without rescanning it.
+struct LineIndex {
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(line_breaks(text));
+        LineIndex { starts }
+    }
+
+    /// `Loc::of_range(text, range)`, in time proportional to the line's length.
+    fn loc(&self, text: &str, range: std::ops::Range<usize>) -> Loc {
+        let offset = floor_char_boundary(text, range.start.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let col = text[line_start..offset].chars().count() + 1;
+        let end = floor_char_boundary(text, range.end.min(text.len())).max(offset);
+        Loc {
+            range: offset..end,
+            line,
+            col,
+        }
+    }
+}
+
+/// The offsets just after each `\n` of `text`.
+fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Resolves one `mod name;` of `job`, its `index`-th, into a child job or a diagnostic at the
+/// declaration.
 fn child(
     cx: &Ctx<'_>,
     job: &Job,
-    decl: &ModDecl,
+    (index, decl): (usize, &ModDecl),
     text: &str,
     shown: &str,
     loc: Loc,
@@ -645,7 +748,10 @@ fn child(
     module_path.push(decl.name.clone());
     let mut ancestors = (*job.ancestors).clone();
     ancestors.push(job.canonical.clone());
+    let mut key = job.key.clone();
+    key.0.push(u32::try_from(index).unwrap_or(u32::MAX));
     out.children.push(Job {
+        key,
         is_test: job.is_test
             || decl.is_test
             || aiguard_lints::scope::is_test_path(
@@ -686,6 +792,271 @@ fn union_len(mut ranges: Vec<(usize, usize)>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finding of `rule` at the start of line `line` (1-based) of `text`.
+    fn finding(text: &str, rule: &'static str, line: usize, in_ai: bool) -> Diag {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        let mut d = Diag::new(DiagKind::Finding, Severity::Warning, "finding");
+        d.rule = Some(rule);
+        d.in_ai = in_ai;
+        d.primary = Some(Loc::of_range(text, start..start + 1));
+        d
+    }
+
+    /// The straightforward version: every finding against every comment, every comment
+    /// against every literal, each location found by scanning the text.
+    fn reference(
+        text: &str,
+        shown: &str,
+        literals: &[std::ops::Range<usize>],
+        diags: &mut Vec<Diag>,
+    ) -> usize {
+        let mut sups = aiguard_lints::suppress::scan(text);
+        sups.retain(|s| !literals.iter().any(|l| l.contains(&s.span.start)));
+        let before = diags.len();
+        diags.retain(|d| {
+            let (Some(rule), Some(loc)) = (d.rule, &d.primary) else {
+                return true;
+            };
+            d.in_ai
+                || !sups
+                    .iter()
+                    .any(|s| s.reason.is_some() && s.covers(rule, loc.line))
+        });
+        let dropped = before - diags.len();
+        for s in &sups {
+            let loc = Loc::of_range(text, s.span.clone());
+            if s.reason.is_none() {
+                diags.push(
+                    Diag::new(
+                        DiagKind::Suppression,
+                        Severity::Warning,
+                        "`aiguard: allow(..)` comment without a reason",
+                    )
+                    .at(shown, text, loc.clone()),
+                );
+            }
+            for r in &s.rules {
+                if aiguard_lints::registry::by_name(r).is_none() {
+                    diags.push(
+                        Diag::new(
+                            DiagKind::Suppression,
+                            Severity::Warning,
+                            format!("unknown rule `{r}` in `aiguard: allow(..)`"),
+                        )
+                        .at(shown, text, loc.clone()),
+                    );
+                }
+            }
+        }
+        dropped
+    }
+
+    /// What and where the diagnostics are, without their labels and help.
+    fn places(diags: &[Diag]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {:?} {} {:?} {:?} {:?}",
+                    d.kind, d.rule, d.message, d.file, d.primary, d.excerpt
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn suppressions_match_the_plain_scan() {
+        let text = "// aiguard: allow(unwrap_used) at the top\r\n\
+             x.unwrap();\r\n\
+             let é = y.unwrap(); // aiguard: allow(unwrap_used, expect-used) checked\n\
+             z.expect(\"\"); // aiguard: allow(expect_used)\n\
+             \t// aiguard: allow(unwrap_usd, nonsense) typo\n\
+             w.unwrap();\n\
+             let s = \"// aiguard: allow(unwrap_used) in a string\"; s.unwrap();\n\
+             let r = r#\"\n// aiguard: allow(unwrap_used) in a raw string\n\"#; r.unwrap();\n\
+             // aiguard: allow(unwrap_used): reason after a colon\n\
+             \n\
+             v.unwrap();\n\
+             // aiguard: allow(unwrap_used) last line";
+        let line_of = |needle: &str| {
+            text.split('\n')
+                .position(|l| l.contains(needle))
+                .expect("needle")
+                + 1
+        };
+        let string_start = text.find("\"// aiguard").expect("string");
+        let raw_start = text.find("r#\"").expect("raw string");
+        let raw_end = text.find("\"#;").expect("raw string end") + 2;
+        // overlapping and unsorted, as nested token trees give them
+        let literals = vec![
+            raw_start..raw_end,
+            string_start..string_start + 44,
+            raw_start + 3..raw_start + 10,
+            0..0,
+        ];
+        let mut diags = Vec::new();
+        for line in 1..=text.lines().count() + 1 {
+            for rule in ["unwrap_used", "expect_used", "indexing_panic"] {
+                diags.push(finding(text, rule, line.min(text.lines().count()), false));
+            }
+            diags.push(finding(text, "unwrap_used", line.min(12), true));
+        }
+        diags.push(Diag::new(DiagKind::Input, Severity::Error, "no place"));
+        let mut expected = diags.clone();
+        let dropped = apply_suppressions(text, "f.rs", &literals, &mut diags);
+        let expected_dropped = reference(text, "f.rs", &literals, &mut expected);
+        assert_eq!(dropped, expected_dropped);
+        assert_eq!(places(&diags), places(&expected));
+        // the cases are there: suppressed on the comment's line and the next, not in AI
+        // code, not by a comment in a literal
+        assert!(dropped >= 6, "{dropped}");
+        let kept = |rule: &str, line: usize| {
+            diags.iter().any(|d| {
+                !d.in_ai
+                    && d.rule == Some(rule)
+                    && d.primary.as_ref().is_some_and(|l| l.line == line)
+            })
+        };
+        assert!(!kept("unwrap_used", line_of("x.unwrap()")));
+        assert!(kept("unwrap_used", line_of("w.unwrap()")));
+        assert!(kept("unwrap_used", line_of("s.unwrap()")));
+        assert!(kept("unwrap_used", line_of("r.unwrap()")));
+        assert!(!kept("unwrap_used", line_of("v.unwrap()") - 1));
+        assert!(kept("unwrap_used", line_of("v.unwrap()")));
+        assert!(!kept("expect_used", line_of("let é")));
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.kind == DiagKind::Suppression)
+                .count(),
+            3,
+            "one comment without a reason, one with two unknown rules"
+        );
+    }
+
+    /// A generated file of `n` lines, half of them with a suppression comment, a tenth with
+    /// a comment in a string literal, a tenth with one without a reason; a finding on each
+    /// line, in human code. The literals' ranges, and the findings.
+    fn many_suppressions(n: usize) -> (String, Vec<std::ops::Range<usize>>, Vec<Diag>) {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        let mut literals = Vec::new();
+        let mut rules = Vec::new();
+        for i in 0..n {
+            match i % 10 {
+                0 | 2 | 4 | 6 | 8 => {
+                    let _ = writeln!(
+                        text,
+                        "    let a{i} = x.unwrap(); // aiguard: allow(unwrap_used) checked above"
+                    );
+                    rules.push("unwrap_used");
+                }
+                1 => {
+                    let at = text.len() + format!("    let b{i} = ").len();
+                    let _ = writeln!(
+                        text,
+                        "    let b{i} = \"// aiguard: allow(unwrap_used) not a comment\";"
+                    );
+                    literals.push(at..at + 46);
+                    rules.push("unwrap_used");
+                }
+                3 => {
+                    text.push_str("    y.unwrap(); // aiguard: allow(unwrap_used)\n");
+                    rules.push("unwrap_used");
+                }
+                _ => {
+                    let _ = writeln!(text, "    let c{i} = v[{i}];");
+                    rules.push("indexing_panic");
+                }
+            }
+        }
+        let mut diags = Vec::with_capacity(n);
+        let mut start = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let mut d = Diag::new(DiagKind::Finding, Severity::Warning, "finding");
+            d.rule = Some(rules[i]);
+            d.primary = Some(Loc {
+                range: start + 4..start + 5,
+                line: i + 1,
+                col: 5,
+            });
+            diags.push(d);
+            start += line.len();
+        }
+        (text, literals, diags)
+    }
+
+    /// The fastest of `runs` runs of `apply` on [`many_suppressions`]`(n)`.
+    fn suppression_time(apply: Apply, n: usize, runs: usize) -> std::time::Duration {
+        let (text, literals, diags) = many_suppressions(n);
+        (0..runs)
+            .map(|_| {
+                let mut diags = diags.clone();
+                let t = std::time::Instant::now();
+                let dropped = apply(&text, "gen.rs", &literals, &mut diags);
+                let elapsed = t.elapsed();
+                assert_eq!(dropped, n / 2);
+                elapsed
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    type Apply = fn(&str, &str, &[std::ops::Range<usize>], &mut Vec<Diag>) -> usize;
+
+    /// check(4n) / check(n): 4 for linear work (up to 6 in a debug build on a busy machine),
+    /// 16 for quadratic.
+    const MAX_SCALING: f64 = 8.0;
+
+    /// Whether `apply` scales linearly from 5,000 lines of suppression comments and findings
+    /// to 20,000; the scaling found. A quadratic version takes minutes on 20,000 lines in a
+    /// debug build: it is given up on once it takes 4 times `MAX_SCALING` times 5,000 lines.
+    fn scales_linearly(apply: Apply) -> (bool, f64) {
+        const SMALL: usize = 5_000;
+        let small = suppression_time(apply, SMALL, 5);
+        let limit = small.mul_f64(4.0 * MAX_SCALING);
+        let mut best = f64::INFINITY;
+        // a busy machine may slow one run: once more, keeping the faster
+        for _ in 0..2 {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(suppression_time(apply, 4 * SMALL, 1));
+            });
+            let Ok(big) = rx.recv_timeout(limit.max(std::time::Duration::from_millis(50))) else {
+                break;
+            };
+            best = best.min(big.as_secs_f64() / small.as_secs_f64().max(1e-6));
+            eprintln!("{SMALL} lines: {small:?}; {}: {big:?}", 4 * SMALL);
+            if best <= MAX_SCALING {
+                return (true, best);
+            }
+        }
+        (false, best)
+    }
+
+    /// Suppression comments are matched in time near-linear in the file: 4 times the lines,
+    /// comments and findings take about 4 times as long, not 16.
+    #[test]
+    fn suppressions_take_linear_time() {
+        let (linear, scaling) = scales_linearly(apply_suppressions);
+        assert!(
+            linear,
+            "20,000 lines of suppression comments and findings take {scaling:.1} times as long as 5,000 (linear is about 4, quadratic 16; infinite: over {MAX_SCALING})"
+        );
+    }
+
+    /// The test above can fail: it does on the straightforward version (in minutes, on a
+    /// debug build: `cargo test -p cargo-aiguard -- --ignored quadratic_suppressions`).
+    #[test]
+    #[ignore = "minutes in a debug build; shows that the linear-time test can fail"]
+    fn quadratic_suppressions_fail_the_linear_time_test() {
+        assert!(!scales_linearly(reference).0);
+    }
 
     #[test]
     fn unions() {
