@@ -73,8 +73,13 @@ impl Parts {
                 }
                 _ => false,
             };
+            if !end {
+                continue;
+            }
+            // a byte offset counts characters from the last one computed: asked at item ends
+            // only, the counting walks the file once
             let end_byte = trees[i].span().byte_range().end;
-            if end && end_byte.saturating_sub(start_byte) >= CHUNK_BYTES {
+            if end_byte.saturating_sub(start_byte) >= CHUNK_BYTES {
                 chunks.push(trees[start..=i].to_vec());
                 start = i + 1;
                 start_byte = trees
