@@ -5,8 +5,11 @@
 # findings so the macro has output to produce) twice: every function marked, and the same
 # crate unmarked. Builds the dependencies once, then times `cargo build` of the crate alone
 # (touch, build, RUNS times, median), and prints the ratio and the cost per marked item.
-# Then the same with `[profile.dev.build-override] opt-level = 3` (the macro compiled
-# optimized), the setting lib.rs recommends.
+# Then the same with the macro compiled optimized: first `[profile.dev.package.<name>]
+# opt-level = 3` for aiguard-macros and aiguard-lints only (cargo applies a named package's
+# override to a proc macro too; its other dependencies, syn included, stay at opt-level 0),
+# then `[profile.dev.build-override] opt-level = 3` (every proc macro, build script and their
+# dependencies), the setting lib.rs and the README recommend.
 #
 #   scripts/bench-macro.sh            # N=300, RUNS=5
 #   N=100 RUNS=3 scripts/bench-macro.sh
@@ -251,5 +254,8 @@ lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
 echo "$N functions, $marks marked items, $lines lines; median of $RUNS builds (AIGUARD_BUILD=warn)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "macro at opt-level 0 (cargo's default for build dependencies)"
+printf '\n[profile.dev.package.aiguard-macros]\nopt-level = 3\n[profile.dev.package.aiguard-lints]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
+run "aiguard-macros and aiguard-lints at opt-level 3 ([profile.dev.package.<name>] opt-level = 3)"
+printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
 run "macro at opt-level 3 ([profile.dev.build-override] opt-level = 3)"

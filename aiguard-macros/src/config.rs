@@ -5,14 +5,18 @@
 //! is layered on top. Cargo does not rebuild a crate when a file read by a proc macro changes,
 //! so the files read are reported for an `include_bytes!` tracker (see `emit::tracker`).
 //!
-//! A rustc process compiles one crate, so one load per process is one load per crate; a
-//! long-lived host (rust-analyzer's proc-macro server) expands many crates, so loads are
-//! keyed by manifest directory.
+//! A rustc process compiles one crate, so one load per process is one load per crate: every
+//! marked item after the first gets the cached [`Loaded`] (parsed config, strict lints,
+//! rebuild-tracker files). A long-lived host (rust-analyzer's proc-macro server) expands many
+//! crates and sees files change, so loads are keyed by manifest directory and stamped with
+//! the modification time and length of every path the load looked at (missing ones too: an
+//! `aiguard.toml` created later is seen); a changed stamp loads again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use aiguard_lints::Config;
 use aiguard_lints::config::{ConfigSection, parse_config};
@@ -36,8 +40,20 @@ pub struct Loaded {
     /// `forbid`, as `unsafe_code` / `clippy::unwrap_used`: the macro never lowers them to
     /// `warn` (under `forbid` that would even be an error, E0453).
     pub strict_lints: BTreeSet<String>,
+    /// Every path the load read or looked for, with what it found there: the cache's
+    /// validity check.
+    stamps: Vec<(PathBuf, Stamp)>,
     errors_reported: AtomicBool,
     tracker_emitted: AtomicBool,
+}
+
+/// A path's modification time and length; `None` when there is nothing at the path.
+type Stamp = Option<(Option<SystemTime>, u64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.modified().ok(), m.len()))
 }
 
 impl Loaded {
@@ -55,25 +71,48 @@ impl Loaded {
     pub fn tracker_done(&self) {
         self.tracker_emitted.store(true, Ordering::Relaxed);
     }
+
+    /// Whether every path the load looked at is as it was then.
+    fn is_current(&self) -> bool {
+        self.stamps.iter().all(|(path, s)| stamp(path) == *s)
+    }
+
+    /// Records what is at `path` now, for [`Loaded::is_current`].
+    fn watch(&mut self, path: &Path) {
+        if !self.stamps.iter().any(|(p, _)| p == path) {
+            self.stamps.push((path.to_path_buf(), stamp(path)));
+        }
+    }
 }
 
+/// Loads by manifest directory (see the module docs).
 type Cache = Mutex<Vec<(PathBuf, Arc<Loaded>)>>;
 
 /// The config for the crate being compiled.
 pub fn get() -> Arc<Loaded> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    cached(CACHE.get_or_init(Cache::default), dir)
+}
+
+/// The cached load for `dir` if its files are unchanged, else a new one (cached).
+fn cached(cache: &Cache, dir: Option<PathBuf>) -> Arc<Loaded> {
     let key = dir.clone().unwrap_or_default();
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
     // A poisoned lock only means another expansion panicked; the data is still whole.
     let mut entries = cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, loaded)) = entries.iter().find(|(k, _)| *k == key) {
-        return Arc::clone(loaded);
+    let at = entries.iter().position(|(k, _)| *k == key);
+    if let Some(at) = at
+        && entries[at].1.is_current()
+    {
+        return Arc::clone(&entries[at].1);
     }
     let loaded = Arc::new(dir.map(|d| load(&d)).unwrap_or_default());
-    entries.push((key, Arc::clone(&loaded)));
+    match at {
+        Some(at) => entries[at].1 = Arc::clone(&loaded),
+        None => entries.push((key, Arc::clone(&loaded))),
+    }
     loaded
 }
 
@@ -89,6 +128,7 @@ fn parse_toml(text: &str) -> Option<toml::Table> {
 pub fn load(package_dir: &Path) -> Loaded {
     let mut out = Loaded::default();
     let package_manifest = package_dir.join("Cargo.toml");
+    out.watch(&package_manifest);
     let package_text = read(&package_manifest);
     let package_toml = package_text.as_deref().and_then(parse_toml);
 
@@ -102,6 +142,7 @@ pub fn load(package_dir: &Path) -> Loaded {
         let table = if dir == package_dir {
             package_toml.clone()
         } else {
+            out.watch(&dir.join("Cargo.toml"));
             read(&dir.join("Cargo.toml"))
                 .as_deref()
                 .and_then(parse_toml)
@@ -119,7 +160,10 @@ pub fn load(package_dir: &Path) -> Loaded {
     let base = chain
         .iter()
         .map(|d| d.join("aiguard.toml"))
-        .find(|p| p.is_file())
+        .find(|p| {
+            out.watch(p);
+            p.is_file()
+        })
         .map(|p| (p, ConfigSection::Root))
         .or_else(|| {
             root_manifest
@@ -150,6 +194,7 @@ pub fn load(package_dir: &Path) -> Loaded {
     out.config = config;
     out.strict_lints = strict_lints(package_toml.as_ref(), workspace_toml.as_ref());
     for root in ["src/lib.rs", "src/main.rs"] {
+        out.watch(&package_dir.join(root));
         if let Some(text) = read(&package_dir.join(root)) {
             out.strict_lints.extend(crate_attr_lints(&text));
         }
@@ -342,6 +387,45 @@ mod tests {
             crate_attr_lints(text),
             ["clippy::unwrap_used", "clippy::pedantic", "unsafe_code"]
         );
+    }
+
+    #[test]
+    fn the_cache_keeps_a_load_until_a_file_it_read_changes() {
+        let root = tmp("cache");
+        write(&root.join("Cargo.toml"), "[workspace]\n");
+        write(&root.join("a/Cargo.toml"), "[package]\nname = \"a\"\n");
+        let cache = Cache::default();
+        let dir = || Some(root.join("a"));
+        let first = cached(&cache, dir());
+        assert!(first.config.rules.is_empty());
+        // unchanged files: the same load, also after other crates' loads
+        let other = cached(&cache, Some(root.clone()));
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert!(Arc::ptr_eq(&first, &cached(&cache, dir())));
+        // a config file that was not there: loaded again
+        write(
+            &root.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"deny\"\n",
+        );
+        let second = cached(&cache, dir());
+        assert!(!Arc::ptr_eq(&first, &second));
+        let level = |l: &Loaded| l.config.rules.get("unwrap_used").and_then(|o| o.ai);
+        assert_eq!(level(&second), Some(aiguard_lints::Level::Deny));
+        assert!(Arc::ptr_eq(&second, &cached(&cache, dir())));
+        // a changed one: loaded again
+        write(
+            &root.join("aiguard.toml"),
+            "[rules]\nunwrap_used = \"allow\"\n",
+        );
+        let third = cached(&cache, dir());
+        assert!(!Arc::ptr_eq(&second, &third));
+        assert_eq!(level(&third), Some(aiguard_lints::Level::Allow));
+        // the crate root's lint attributes count too
+        write(&root.join("a/src/lib.rs"), "#![forbid(unsafe_code)]\n");
+        let fourth = cached(&cache, dir());
+        assert!(fourth.strict_lints.contains("unsafe_code"));
+        assert!(Arc::ptr_eq(&fourth, &cached(&cache, dir())));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
