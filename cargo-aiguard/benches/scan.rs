@@ -4,7 +4,7 @@
 //! cargo bench -p cargo-aiguard --bench scan -- DIR [--threads 1,2] [--repeat 3] [--ai]
 //! ```
 //!
-//! For each thread count, runs (`--repeat` times, keeping the fastest) two child processes
+//! In `--repeat` rounds, for each thread count, runs two child processes
 //! over the same `.rs` files (found the way `cargo aiguard check DIR` finds them: `target/`
 //! and hidden directories skipped, symbolic links followed):
 //! - `parse`: this binary re-run in its parse-only mode: read each file and
@@ -17,7 +17,8 @@
 //!   every rule runs at its AI level; without it, the default config.
 //!
 //! Times are wall-clock times of the whole process (start-up, directory walk, report
-//! included). Peak memory is the child's `VmHWM` (peak resident set) from `/proc`, read every
+//! included); the ratio and the speed-up are medians of per-round values, which a machine
+//! whose speed drifts between rounds (other jobs, a shared host) disturbs least. Peak memory is the child's `VmHWM` (peak resident set) from `/proc`, read every
 //! 2 ms while it runs (Linux only; `-` elsewhere).
 //!
 //! Not a test: CI never runs it. `scripts/bench.sh` runs the usual set.
@@ -206,12 +207,18 @@ fn run_child(mut cmd: Command) -> Sample {
     }
 }
 
-/// The fastest of `repeat` runs, and the median time.
-fn best_of(repeat: usize, mut make: impl FnMut() -> Command) -> (Sample, Duration) {
-    let mut samples: Vec<Sample> = (0..repeat).map(|_| run_child(make())).collect();
-    samples.sort_by_key(|s| s.wall);
-    let median = samples[samples.len() / 2].wall;
-    (samples.swap_remove(0), median)
+/// The fastest of some runs.
+fn best<'a>(samples: impl Iterator<Item = &'a Sample>) -> &'a Sample {
+    samples
+        .min_by_key(|s| s.wall)
+        .expect("at least one run (`--repeat` is at least 1)")
+}
+
+/// The median of some values (the upper one of an even count).
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -255,7 +262,7 @@ fn main() {
             .expect("write aiguard.toml");
     }
     println!(
-        "dir {}  config {}  best of {} runs (median in parentheses)",
+        "dir {}  config {}  best of {} rounds (median in parentheses)",
         dir.display(),
         if args.ai {
             "[ai] paths = [\"**\"] (every file AI code)"
@@ -264,31 +271,47 @@ fn main() {
         },
         args.repeat
     );
-    let mut one_thread: Option<(Duration, Duration)> = None;
-    for &threads in &args.threads {
-        let (parse, parse_median) = best_of(args.repeat, || {
-            let mut c = Command::new(&me);
-            c.arg("--parse-child").arg(&dir).arg(threads.to_string());
-            c
-        });
-        let counts: Vec<u64> = parse
+    let parse_cmd = |threads: usize| {
+        let mut c = Command::new(&me);
+        c.arg("--parse-child").arg(&dir).arg(threads.to_string());
+        c
+    };
+    let scan_cmd = |threads: usize| {
+        let mut c = Command::new(&aiguard);
+        c.current_dir(&scratch)
+            .env("RAYON_NUM_THREADS", threads.to_string())
+            .args(["aiguard", "check", "--message-format", "short", "--color"])
+            .args(["never"])
+            .arg(&dir);
+        c
+    };
+    // Rounds: each runs, per thread count, the parse then the scan. On a machine whose speed
+    // drifts (other jobs, a shared host), times of one round are comparable with each other;
+    // the ratios and speed-ups below are medians of per-round values.
+    let mut runs: Vec<Vec<(Sample, Sample)>> = args.threads.iter().map(|_| Vec::new()).collect();
+    for _ in 0..args.repeat {
+        for (i, &threads) in args.threads.iter().enumerate() {
+            let parse = run_child(parse_cmd(threads));
+            let scan = run_child(scan_cmd(threads));
+            runs[i].push((parse, scan));
+        }
+    }
+    for (i, &threads) in args.threads.iter().enumerate() {
+        let rounds = &runs[i];
+        let Some((first, _)) = rounds.first() else {
+            continue;
+        };
+        let counts: Vec<u64> = first
             .stdout
             .split_whitespace()
             .filter_map(|n| n.parse().ok())
             .collect();
         let [files, bytes, _parsed, failed] = counts[..] else {
-            eprintln!("error: the parse child failed: {}", parse.stderr);
+            eprintln!("error: the parse child failed: {}", first.stderr);
             std::process::exit(2)
         };
-        let (scan, scan_median) = best_of(args.repeat, || {
-            let mut c = Command::new(&aiguard);
-            c.current_dir(&scratch)
-                .env("RAYON_NUM_THREADS", threads.to_string())
-                .args(["aiguard", "check", "--message-format", "short", "--color"])
-                .args(["never"])
-                .arg(&dir);
-            c
-        });
+        let parse = best(rounds.iter().map(|r| &r.0));
+        let scan = best(rounds.iter().map(|r| &r.1));
         let summary = scan
             .stderr
             .lines()
@@ -299,7 +322,7 @@ fn main() {
         println!(
             "  bare parse   {:>7.2}s ({:.2}s)  {:>6.1} MB/s  cpu {}  peak {}  ({failed} files syn rejects)",
             parse.wall.as_secs_f64(),
-            parse_median.as_secs_f64(),
+            median(rounds.iter().map(|r| r.0.wall.as_secs_f64())),
             rate(parse.wall),
             cpu_str(parse.cpu),
             peak_str(parse.peak)
@@ -307,28 +330,48 @@ fn main() {
         println!(
             "  full scan    {:>7.2}s ({:.2}s)  {:>6.1} MB/s  cpu {}  peak {}",
             scan.wall.as_secs_f64(),
-            scan_median.as_secs_f64(),
+            median(rounds.iter().map(|r| r.1.wall.as_secs_f64())),
             rate(scan.wall),
             cpu_str(scan.cpu),
             peak_str(scan.peak)
         );
+        let cpu_ratios: Vec<f64> = rounds
+            .iter()
+            .filter_map(|(p, s)| Some(p.cpu?.as_secs_f64() / s.cpu?.as_secs_f64()))
+            .collect();
         println!(
-            "  scan/parse throughput ratio {:.2} (wall), {} (cpu)",
-            parse.wall.as_secs_f64() / scan.wall.as_secs_f64(),
-            match (parse.cpu, scan.cpu) {
-                (Some(p), Some(s)) => format!("{:.2}", p.as_secs_f64() / s.as_secs_f64()),
-                _ => "-".to_string(),
-            }
+            "  scan/parse throughput ratio {:.2} (wall), {} (cpu); per round {}",
+            median(
+                rounds
+                    .iter()
+                    .map(|(p, s)| p.wall.as_secs_f64() / s.wall.as_secs_f64())
+            ),
+            if cpu_ratios.is_empty() {
+                "-".to_string()
+            } else {
+                format!("{:.2}", median(cpu_ratios.iter().copied()))
+            },
+            rounds
+                .iter()
+                .map(|(p, s)| format!("{:.2}", p.wall.as_secs_f64() / s.wall.as_secs_f64()))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         println!("  {summary}");
-        match one_thread {
-            None if threads == 1 => one_thread = Some((parse.wall, scan.wall)),
-            Some((p1, s1)) => println!(
-                "  speed-up over 1 thread: full scan {:.2}x, bare parse {:.2}x",
-                s1.as_secs_f64() / scan.wall.as_secs_f64(),
-                p1.as_secs_f64() / parse.wall.as_secs_f64()
-            ),
-            None => {}
+        if i > 0 && args.threads[0] == 1 {
+            let speed_up = |k: fn(&(Sample, Sample)) -> Duration| {
+                median(
+                    runs[0]
+                        .iter()
+                        .zip(rounds)
+                        .map(|(one, this)| k(one).as_secs_f64() / k(this).as_secs_f64()),
+                )
+            };
+            println!(
+                "  speed-up over 1 thread (median of rounds): full scan {:.2}x, bare parse {:.2}x",
+                speed_up(|r| r.1.wall),
+                speed_up(|r| r.0.wall)
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
