@@ -104,8 +104,7 @@ fn is_process_command_new(path: &[String], uses: &UseMap) -> bool {
     if path.len() == 2 {
         return !uses.defines_type("Command");
     }
-    path.iter()
-        .any(|s| s == "process" || s == "async_process")
+    path.iter().any(|s| s == "process" || s == "async_process")
 }
 
 /// The command's text so far (`sh -c`): whether it runs a shell, and whether the script
@@ -129,7 +128,13 @@ impl Sink for CommandInjection {
         &["Command"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
+    fn on_event(
+        &self,
+        ev: &Event<'_>,
+        _st: &State,
+        cx: &super::SinkCx<'_>,
+        out: &mut Vec<Pending>,
+    ) {
         match ev {
             Event::Call { path, args, .. } => {
                 if !is_process_command_new(path, cx.uses) {

@@ -67,7 +67,13 @@ impl Sink for RegexInjection {
         &["Regex", "RegexBuilder", "RegexSet", "RegexSetBuilder"]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, _cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
+    fn on_event(
+        &self,
+        ev: &Event<'_>,
+        _st: &State,
+        _cx: &super::SinkCx<'_>,
+        out: &mut Vec<Pending>,
+    ) {
         let Event::Call { path, args, .. } = ev else {
             return;
         };

@@ -151,7 +151,13 @@ impl Sink for SqlInjection {
         ]
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
+    fn on_event(
+        &self,
+        ev: &Event<'_>,
+        _st: &State,
+        cx: &super::SinkCx<'_>,
+        out: &mut Vec<Pending>,
+    ) {
         let (span, arg, expr, sure) = match ev {
             Event::Method { call, args, .. } => {
                 let name = call.method.to_string();

@@ -79,7 +79,13 @@ impl Sink for Ssrf {
         VERBS
     }
 
-    fn on_event(&self, ev: &Event<'_>, _st: &State, cx: &super::SinkCx<'_>, out: &mut Vec<Pending>) {
+    fn on_event(
+        &self,
+        ev: &Event<'_>,
+        _st: &State,
+        cx: &super::SinkCx<'_>,
+        out: &mut Vec<Pending>,
+    ) {
         let (verb, args) = match ev {
             Event::Call { path, args, .. } => {
                 let Some(last) = path.last() else {

@@ -528,7 +528,9 @@ fn same_arms(m: &syn::ExprMatch) -> Option<Hit> {
     // the same tokens parse into the same kind of expression (checked before printing them)
     let kind = std::mem::discriminant(&*first.body);
     if rest.is_empty()
-        || rest.iter().any(|a| std::mem::discriminant(&*a.body) != kind)
+        || rest
+            .iter()
+            .any(|a| std::mem::discriminant(&*a.body) != kind)
         || !m.arms.iter().all(|a| small(&a.body))
     {
         return None;
@@ -609,7 +611,11 @@ mod tests {
                 "if a { ".repeat(n),
                 " } else { 0 }".repeat(n)
             ),
-            format!("fn f() {{ let t = {}a{}; }}", "(a == ".repeat(n), ")".repeat(n)),
+            format!(
+                "fn f() {{ let t = {}a{}; }}",
+                "(a == ".repeat(n),
+                ")".repeat(n)
+            ),
         ];
         let mut toml = String::from("[rules]\n");
         for rule in crate::registry::all() {
