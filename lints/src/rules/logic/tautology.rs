@@ -150,10 +150,16 @@ fn small_block(b: &syn::Block) -> bool {
 /// `a` and `b` are the same tokens (both small enough to compare). The same tokens parse
 /// the same way, so expressions of different kinds are told apart before being printed.
 fn same_text(a: &syn::Expr, b: &syn::Expr) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
-        && small(a)
-        && small(b)
-        && text(a) == text(b)
+    kind(a) == kind(b) && small(a) && small(b) && text(a) == text(b)
+}
+
+/// The kind of `e`, through invisible groups: a `macro_rules!` fragment (`$e:expr`) is
+/// wrapped in one, which prints as the tokens it holds.
+fn kind(mut e: &syn::Expr) -> std::mem::Discriminant<syn::Expr> {
+    while let syn::Expr::Group(g) = e {
+        e = &g.expr;
+    }
+    std::mem::discriminant(e)
 }
 
 /// Token text as code is written: `items . len () >= 0` → `items.len() >= 0`.
@@ -526,11 +532,9 @@ fn same_branches(i: &syn::ExprIf) -> Option<Hit> {
 fn same_arms(m: &syn::ExprMatch) -> Option<Hit> {
     let (first, rest) = m.arms.split_first()?;
     // the same tokens parse into the same kind of expression (checked before printing them)
-    let kind = std::mem::discriminant(&*first.body);
+    let first_kind = kind(&first.body);
     if rest.is_empty()
-        || rest
-            .iter()
-            .any(|a| std::mem::discriminant(&*a.body) != kind)
+        || rest.iter().any(|a| kind(&a.body) != first_kind)
         || !m.arms.iter().all(|a| small(&a.body))
     {
         return None;
@@ -656,6 +660,69 @@ mod tests {
             .expect("the test thread starts")
             .join()
             .expect("no panic");
+    }
+
+    /// An operand that a `macro_rules!` fragment (`$e:expr`) wrapped in an invisible group
+    /// is the same code as the one written out: `$e == x` with `$e` = `x` is `x == x`.
+    #[test]
+    fn invisible_group_operand_is_the_same_operand() {
+        use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+        let mut toml = String::from("[rules]\n");
+        for rule in crate::registry::all() {
+            let name = rule.meta().name;
+            toml.push_str(name);
+            toml.push_str(if name == "tautology" {
+                " = \"deny\"\n"
+            } else {
+                " = \"allow\"\n"
+            });
+        }
+        let config = parse_config(&toml, ConfigSection::Root)
+            .0
+            .expect("a root config");
+        let ctx = crate::FileCtx {
+            ai_file: true,
+            ..crate::FileCtx::default()
+        };
+        let group = |s: &str| -> TokenStream {
+            TokenTree::Group(Group::new(Delimiter::None, s.parse().expect("lexes"))).into()
+        };
+        let findings = |left: TokenStream, right: TokenStream, arms: bool| {
+            let body: TokenStream = if arms {
+                let mut a: TokenStream = "1 =>".parse().expect("lexes");
+                a.extend(left);
+                a.extend(", _ =>".parse::<TokenStream>().expect("lexes"));
+                a.extend(right);
+                let mut m: TokenStream = "match k".parse().expect("lexes");
+                m.extend([TokenTree::Group(Group::new(Delimiter::Brace, a))]);
+                m
+            } else {
+                let mut t = left;
+                t.extend("==".parse::<TokenStream>().expect("lexes"));
+                t.extend(right);
+                t
+            };
+            let src = format!("fn f(k: u8, x: u8, y: u8) -> bool {{ let _ = k; {body} }}");
+            // re-lexing `src` would drop the invisible group: build the tokens around it
+            let mut tokens: TokenStream =
+                "fn f(k: u8, x: u8, y: u8) -> bool".parse().expect("lexes");
+            let mut inner: TokenStream = "let _ = k;".parse().expect("lexes");
+            inner.extend(body);
+            tokens.extend([TokenTree::Group(Group::new(Delimiter::Brace, inner))]);
+            let file: syn::File = syn::parse2(tokens).unwrap_or_else(|e| panic!("{src}: {e}"));
+            crate::check_file(&file, &ctx, &config).findings.len()
+        };
+        let plain = |s: &str| -> TokenStream { s.parse().expect("lexes") };
+        assert_eq!(findings(plain("x"), plain("x"), false), 1);
+        assert_eq!(findings(group("x"), plain("x"), false), 1, "`$e == x`");
+        assert_eq!(findings(group("x"), plain("y"), false), 0);
+        assert_eq!(findings(plain("x"), plain("x"), true), 1);
+        assert_eq!(
+            findings(group("x"), plain("x"), true),
+            1,
+            "`1 => $e, _ => x`"
+        );
+        assert_eq!(findings(group("x"), plain("y"), true), 0);
     }
 
     #[test]
