@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use aiguard_lints::lines::LineIndex;
 use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 
 /// Upper bound of the nesting measure (see [`too_deep`]). syn needs about 3-4 KB of stack per
@@ -201,12 +202,11 @@ pub fn too_deep(tokens: &TokenStream, text: &str) -> Option<Span> {
 }
 
 /// An upper bound of the bytes `span` covers, from its lines and columns (a binary search,
-/// where `Span::byte_range` counts characters). `line_starts`: where the text's lines start,
-/// after each `\n` as proc-macro2 counts them.
-fn len_bound(span: Span, line_starts: &[usize]) -> Option<usize> {
+/// where `Span::byte_range` counts characters).
+fn len_bound(span: Span, lines: &LineIndex) -> Option<usize> {
     let (start, end) = (span.start(), span.end());
-    let first = *line_starts.get(start.line.checked_sub(1)?)?;
-    let last = *line_starts.get(end.line.checked_sub(1)?)?;
+    let first = lines.line_start(start.line)?;
+    let last = lines.line_start(end.line)?;
     // a column counts characters: one byte each at least, four at most
     (last + 4 * end.column).checked_sub(first + start.column)
 }
@@ -214,11 +214,7 @@ fn len_bound(span: Span, line_starts: &[usize]) -> Option<usize> {
 /// [`too_deep`]. With `text`, groups too short to pass the bound are skipped; without it,
 /// every group is walked.
 fn measure(tokens: &TokenStream, text: Option<&str>) -> Option<Span> {
-    let line_starts: Option<Vec<usize>> = text.map(|text| {
-        std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect()
-    });
+    let lines = text.map(LineIndex::new);
     struct Level {
         iter: proc_macro2::token_stream::IntoIter,
         base: usize,
@@ -291,7 +287,7 @@ fn measure(tokens: &TokenStream, text: Option<&str>) -> Option<Span> {
                 top.operand = g.delimiter() != Delimiter::Brace;
                 // a group too short to pass the bound (see `too_deep`) is skipped, with the
                 // effect its end has (below), rather than copied and walked
-                if let Some(bytes) = line_starts.as_deref().and_then(|l| len_bound(g.span(), l))
+                if let Some(bytes) = lines.as_ref().and_then(|l| len_bound(g.span(), l))
                     && bytes > 0
                     && base + 2 * bytes + 2 <= MAX_NESTING
                 {

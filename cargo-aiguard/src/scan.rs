@@ -11,6 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use aiguard_lints::lines::LineIndex;
 use aiguard_lints::{Config, FileCtx, Finding, Level};
 use globset::GlobSet;
 use proc_macro2::Span;
@@ -565,7 +566,7 @@ fn apply_suppressions(
         if s.reason.is_some() && unknown.is_empty() {
             continue;
         }
-        let loc = lines.loc(text, s.span.clone());
+        let loc = loc_in(&lines, text, s.span.clone());
         if s.reason.is_none() {
             let rules = s.rules.join(", ");
             diags.push(
@@ -621,40 +622,19 @@ impl Spans {
     }
 }
 
-/// Where each line of a text starts, to locate many offsets in it without rescanning it.
-struct LineIndex {
-    /// Byte offset of the start of each line; the first is 0.
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(line_breaks(text));
-        LineIndex { starts }
+/// `Loc::of_range(text, range)` through `lines` (made from `text`), in time proportional to
+/// the line's length.
+fn loc_in(lines: &LineIndex, text: &str, range: std::ops::Range<usize>) -> Loc {
+    let offset = floor_char_boundary(text, range.start.min(text.len()));
+    let line = lines.line_of(offset);
+    let line_start = lines.line_start(line).unwrap_or(0);
+    let col = text[line_start..offset].chars().count() + 1;
+    let end = floor_char_boundary(text, range.end.min(text.len())).max(offset);
+    Loc {
+        range: offset..end,
+        line,
+        col,
     }
-
-    /// `Loc::of_range(text, range)`, in time proportional to the line's length.
-    fn loc(&self, text: &str, range: std::ops::Range<usize>) -> Loc {
-        let offset = floor_char_boundary(text, range.start.min(text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let line_start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
-        let col = text[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(text, range.end.min(text.len())).max(offset);
-        Loc {
-            range: offset..end,
-            line,
-            col,
-        }
-    }
-}
-
-/// The offsets just after each `\n` of `text`.
-fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 /// Resolves one `mod name;` of `job`, its `index`-th, into a child job or a diagnostic at the

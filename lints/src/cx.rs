@@ -64,7 +64,7 @@ pub struct Cx<'a> {
     /// [`Cx::fn_mentions_path`]); `None` when the source is not known.
     use_text: Option<String>,
     /// Where the lines of `source` start (see [`Cx::fn_mentions`]), made on first use.
-    line_starts: std::cell::OnceCell<Vec<usize>>,
+    lines: std::cell::OnceCell<crate::lines::LineIndex>,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -138,7 +138,7 @@ impl<'a> Cx<'a> {
             file_memo: std::cell::RefCell::new(Vec::new()),
             mentions: std::cell::RefCell::new(None),
             use_text: None,
-            line_starts: std::cell::OnceCell::new(),
+            lines: std::cell::OnceCell::new(),
         }
     }
 
@@ -167,7 +167,7 @@ impl<'a> Cx<'a> {
             out
         });
         self.source = source;
-        self.line_starts = std::cell::OnceCell::new();
+        self.lines = std::cell::OnceCell::new();
         self.file_memo.borrow_mut().clear();
         *self.mentions.borrow_mut() = None;
     }
@@ -261,24 +261,13 @@ impl<'a> Cx<'a> {
         (start < end).then_some((start, end))
     }
 
-    /// The byte offset in `source` of a line and column (in characters) of it: a binary
-    /// search and a walk of one line, where `Span::byte_range` walks the text from the last
-    /// offset it computed.
+    /// The byte offset in `source` of a line and column (in characters) of it.
     #[cfg(feature = "span-locations")]
     fn byte_at(&self, at: proc_macro2::LineColumn) -> Option<usize> {
         let source = self.source.as_deref()?;
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line_start = *starts.get(at.line.checked_sub(1)?)?;
-        let rest = source.get(line_start..)?;
-        rest.char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(rest.len()))
-            .nth(at.column)
-            .map(|i| line_start + i)
+        self.lines
+            .get_or_init(|| crate::lines::LineIndex::new(source))
+            .offset(source, at.line, at.column)
     }
 
     #[cfg(not(feature = "span-locations"))]

@@ -16,6 +16,7 @@ pub mod digest;
 pub mod docs;
 pub mod finding;
 pub mod fnlike;
+pub mod lines;
 pub mod manifest;
 mod mentions;
 pub mod registry;

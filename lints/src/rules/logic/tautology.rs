@@ -601,6 +601,28 @@ mod tests {
 
     /// Deeply nested `match`es, `if`/`else`s and `==`s check in time proportional to their
     /// parse: the operands and bodies compared are bounded, not printed whole at every level.
+    /// A config with every rule off but `tautology` (at `deny`), and an AI file.
+    fn tautology_only() -> (crate::Config, crate::FileCtx) {
+        let mut toml = String::from("[rules]\n");
+        for rule in crate::registry::all() {
+            let name = rule.meta().name;
+            toml.push_str(name);
+            toml.push_str(if name == "tautology" {
+                " = \"deny\"\n"
+            } else {
+                " = \"allow\"\n"
+            });
+        }
+        let config = parse_config(&toml, ConfigSection::Root)
+            .0
+            .expect("a root config");
+        let ctx = crate::FileCtx {
+            ai_file: true,
+            ..crate::FileCtx::default()
+        };
+        (config, ctx)
+    }
+
     #[test]
     fn nesting_is_not_quadratic() {
         let n = 1_500;
@@ -621,23 +643,7 @@ mod tests {
                 ")".repeat(n)
             ),
         ];
-        let mut toml = String::from("[rules]\n");
-        for rule in crate::registry::all() {
-            let name = rule.meta().name;
-            toml.push_str(name);
-            toml.push_str(if name == "tautology" {
-                " = \"deny\"\n"
-            } else {
-                " = \"allow\"\n"
-            });
-        }
-        let config = parse_config(&toml, ConfigSection::Root)
-            .0
-            .expect("a root config");
-        let ctx = crate::FileCtx {
-            ai_file: true,
-            ..crate::FileCtx::default()
-        };
+        let (config, ctx) = tautology_only();
         // deep input: on a stack like the CLI's scan threads
         std::thread::Builder::new()
             .stack_size(1 << 30)
@@ -667,23 +673,7 @@ mod tests {
     #[test]
     fn invisible_group_operand_is_the_same_operand() {
         use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
-        let mut toml = String::from("[rules]\n");
-        for rule in crate::registry::all() {
-            let name = rule.meta().name;
-            toml.push_str(name);
-            toml.push_str(if name == "tautology" {
-                " = \"deny\"\n"
-            } else {
-                " = \"allow\"\n"
-            });
-        }
-        let config = parse_config(&toml, ConfigSection::Root)
-            .0
-            .expect("a root config");
-        let ctx = crate::FileCtx {
-            ai_file: true,
-            ..crate::FileCtx::default()
-        };
+        let (config, ctx) = tautology_only();
         let group = |s: &str| -> TokenStream {
             TokenTree::Group(Group::new(Delimiter::None, s.parse().expect("lexes"))).into()
         };

@@ -216,13 +216,25 @@ fn doc_text(attr: &syn::Attribute) -> Option<String> {
 /// The prose of a doc comment: fenced code blocks dropped, inline code blanked. Returns the
 /// prose and, per doc attribute, the offset where its text starts.
 fn doc_prose(attrs: &[syn::Attribute]) -> (String, Vec<(usize, &syn::Attribute)>) {
+    prose_of(&doc_texts(attrs))
+}
+
+/// The doc attributes of `attrs` with their texts.
+fn doc_texts(attrs: &[syn::Attribute]) -> Vec<(&syn::Attribute, String)> {
+    attrs
+        .iter()
+        .filter_map(|a| Some((a, doc_text(a)?)))
+        .collect()
+}
+
+/// [`doc_prose`] of texts already taken out of their attributes.
+fn prose_of<'a>(
+    docs: &[(&'a syn::Attribute, String)],
+) -> (String, Vec<(usize, &'a syn::Attribute)>) {
     let mut prose = String::new();
     let mut starts = Vec::new();
     let mut in_code = false;
-    for attr in attrs {
-        let Some(text) = doc_text(attr) else {
-            continue;
-        };
+    for &(attr, ref text) in docs {
         starts.push((prose.len(), attr));
         for line in text.lines() {
             let t = line.trim_start();
@@ -246,14 +258,11 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
         return;
     }
     // most doc comments hold no mark's required word: not worth their prose
-    if !attrs
-        .iter()
-        .filter_map(doc_text)
-        .any(|text| vocab::may_hold_mark(&text))
-    {
+    let docs = doc_texts(attrs);
+    if !docs.iter().any(|(_, text)| vocab::may_hold_mark(text)) {
         return;
     }
-    let (prose, starts) = doc_prose(attrs);
+    let (prose, starts) = prose_of(&docs);
     let Some(mark) = first_mark(cx, &prose, Source::Prose) else {
         return;
     };
