@@ -7,7 +7,9 @@ mod harness;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use aiguard_lints::{Config, FileCtx};
+use aiguard_lints::analysis::paths::UseMap;
+use aiguard_lints::{AiMarker, Config, FileCtx, ItemCtx, ItemText};
+use quote::ToTokens;
 
 /// Every finding as text, checked as AI code, with or without the source text.
 fn findings(source: &str, with_source: bool, config: &Config) -> Vec<String> {
@@ -28,6 +30,87 @@ fn findings(source: &str, with_source: bool, config: &Config) -> Vec<String> {
         .collect();
     out.sort();
     out
+}
+
+/// Every item of `source` checked on its own as the macro checks it (the file's `use` items
+/// as context), with or without the item's printed tokens: the findings of each item.
+fn item_findings(source: &str, with_text: bool, config: &Config) -> Vec<String> {
+    fn items_of<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::Item>) {
+        for item in items {
+            out.push(item);
+            if let syn::Item::Mod(m) = item
+                && let Some((_, inner)) = &m.content
+            {
+                items_of(inner, out);
+            }
+        }
+    }
+    let file = syn::parse_file(source).unwrap_or_else(|e| panic!("does not parse: {e}"));
+    let use_items: Vec<syn::Item> = file
+        .items
+        .iter()
+        .filter(|i| matches!(i, syn::Item::Use(_)))
+        .cloned()
+        .collect();
+    let mut uses_text = String::new();
+    for item in &use_items {
+        if let syn::Item::Use(u) = item {
+            uses_text.push_str(&u.tree.to_token_stream().to_string());
+            uses_text.push('\n');
+        }
+    }
+    let mut items = Vec::new();
+    items_of(&file.items, &mut items);
+    let mut out = Vec::new();
+    for item in items {
+        let ctx = ItemCtx {
+            file_uses: Some(UseMap::from_items(&use_items)),
+            text: with_text.then(|| ItemText {
+                item: item.to_token_stream().to_string(),
+                uses: uses_text.clone(),
+            }),
+            ..ItemCtx::default()
+        };
+        let report = aiguard_lints::check_item_in(item, &AiMarker::default(), config, ctx);
+        out.extend(report.findings.iter().map(|f| {
+            let at = f.span.start();
+            format!("{}:{} {} {}", at.line, at.column, f.rule.name, f.message)
+        }));
+    }
+    out.sort();
+    out
+}
+
+/// The macro's pre-filters, on the item's printed tokens and the file's `use` trees: every
+/// item of every fixture gives the findings it gives without them.
+#[test]
+fn item_token_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut failures = Vec::new();
+    let files = walkdir::WalkDir::new(root.join("fixtures/rules"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .chain([root.join("prefilter/aliases.rs")]);
+    let mut fired = 0;
+    for path in files {
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        let config = harness::fixture_config(&source);
+        let off = item_findings(&source, false, &config);
+        let on = item_findings(&source, true, &config);
+        fired += on.len();
+        if on != off {
+            failures.push(format!(
+                "{}:\n  without the text: {off:?}\n  with it: {on:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(fired > 500, "only {fired} findings: the items are not checked");
 }
 
 /// Paths written only through a `use` alias, literals written with escapes: each case fires

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::SystemTime;
 
-use aiguard_lints::ItemCtx;
+use aiguard_lints::{ItemCtx, ItemText};
 use aiguard_lints::analysis::paths::UseMap;
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 
@@ -33,6 +33,8 @@ use crate::shape::{self, Kind};
 #[derive(Default)]
 struct FileInfo {
     uses: UseMap,
+    /// The tokens of the `use` trees `uses` holds, one tree a line (see `ItemText`).
+    use_text: String,
     /// `digest::normalize` of each marked item inside test code.
     test_items: Vec<String>,
 }
@@ -46,6 +48,11 @@ type Cache = RefCell<HashMap<PathBuf, (Option<SystemTime>, u64, Rc<FileInfo>)>>;
 pub fn item_ctx(item: &TokenStream) -> ItemCtx {
     let mut ctx = ItemCtx {
         is_test: std::env::var_os("CARGO_TARGET_TMPDIR").is_some(),
+        // One call to the compiler for the whole item: its tokens, for the rules' pre-filters.
+        text: Some(ItemText {
+            item: item.to_string(),
+            uses: String::new(),
+        }),
         ..ItemCtx::default()
     };
     let Some(path) = item
@@ -70,6 +77,9 @@ pub fn item_ctx(item: &TokenStream) -> ItemCtx {
         ctx.is_test = info.test_items.contains(&own);
     }
     ctx.file_uses = Some(info.uses.clone());
+    if let Some(text) = &mut ctx.text {
+        text.uses.clone_from(&info.use_text);
+    }
     ctx
 }
 
@@ -172,6 +182,11 @@ fn scan(stream: TokenStream, mut in_test: bool, out: &mut FileInfo) {
             Kind::Use => {
                 if let Ok(u) = syn::parse2::<syn::Item>(item.iter().cloned().collect()) {
                     out.uses.add_item(&u);
+                    if let syn::Item::Use(u) = &u {
+                        out.use_text
+                            .push_str(&quote::ToTokens::to_token_stream(&u.tree).to_string());
+                        out.use_text.push('\n');
+                    }
                 }
             }
             Kind::Mod => {

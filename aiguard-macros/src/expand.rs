@@ -195,6 +195,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         &loaded.config,
         &with_allows(&marker, &allows),
         &loaded.strict_lints,
+        lint_attrs::under_clippy(),
     );
     if shape.takes_docs() {
         add.doc = Some(doc_line(marker.model.as_deref()));

@@ -147,15 +147,37 @@ fn lint_path(name: &str) -> Option<TokenStream> {
     Some(quote!(#(#idents)::*))
 }
 
+/// Whether the compiler running the macro is clippy's driver: `cargo clippy` runs it (as
+/// `RUSTC_WORKSPACE_WRAPPER`) with `CLIPPY_ARGS` set. Plain rustc ignores `clippy::` lints,
+/// and checking their names costs it time on every marked item, so they are left out there.
+pub fn under_clippy() -> bool {
+    static CLIPPY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLIPPY.get_or_init(|| {
+        std::env::var_os("CLIPPY_ARGS").is_some()
+            || std::env::current_exe().is_ok_and(|exe| {
+                exe.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("clippy-driver"))
+            })
+    })
+}
+
 /// The lint attributes to put before the item's own attributes (so that the user's own
-/// `#[allow(..)]`, which `lint_suppression` reports, still wins).
-pub fn attrs(config: &Config, marker: &AiMarker, strict: &BTreeSet<String>) -> TokenStream {
+/// `#[allow(..)]`, which `lint_suppression` reports, still wins). `clippy`: whether to
+/// include clippy's lints (see [`under_clippy`]).
+pub fn attrs(
+    config: &Config,
+    marker: &AiMarker,
+    strict: &BTreeSet<String>,
+    clippy: bool,
+) -> TokenStream {
     let levels = levels(config);
     let allowed = allowed_by_marker(marker);
     let keep = |names: &[String], weak: bool| -> Vec<TokenStream> {
         let mut seen = BTreeSet::new();
         names
             .iter()
+            .filter(|n| clippy || !n.starts_with("clippy::"))
             .filter(|n| !allowed.contains(n.as_str()))
             .filter(|n| !(weak && is_strict(n, strict)))
             .filter(|n| seen.insert(n.as_str()))
@@ -184,7 +206,14 @@ mod tests {
 
     fn render(config: &Config, marker: &AiMarker, strict: &[&str]) -> String {
         let strict = strict.iter().map(ToString::to_string).collect();
-        attrs(config, marker, &strict).to_string()
+        attrs(config, marker, &strict, true).to_string()
+    }
+
+    #[test]
+    fn clippy_lints_only_for_clippy() {
+        let strict = BTreeSet::new();
+        let s = attrs(&Config::default(), &AiMarker::default(), &strict, false).to_string();
+        assert_eq!(s, "# [deny (unsafe_code)]");
     }
 
     #[test]

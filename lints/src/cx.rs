@@ -65,6 +65,9 @@ pub struct Cx<'a> {
     use_text: Option<String>,
     /// Where the lines of `source` start (see [`Cx::fn_mentions`]), made on first use.
     lines: std::cell::OnceCell<crate::lines::LineIndex>,
+    /// `source` is the text the tree was parsed from, so spans' lines and columns are places
+    /// in it; false for a stand-in that only holds every token (see [`Cx::set_token_text`]).
+    source_has_places: bool,
 }
 
 /// Returned by [`Cx::report`]: adds labels, help and notes to the finding, if it was kept.
@@ -139,6 +142,7 @@ impl<'a> Cx<'a> {
             mentions: std::cell::RefCell::new(None),
             use_text: None,
             lines: std::cell::OnceCell::new(),
+            source_has_places: false,
         }
     }
 
@@ -166,7 +170,23 @@ impl<'a> Cx<'a> {
             collect(items, &mut out);
             out
         });
+        self.source_has_places = source.is_some();
         self.source = source;
+        self.lines = std::cell::OnceCell::new();
+        self.file_memo.borrow_mut().clear();
+        *self.mentions.borrow_mut() = None;
+    }
+
+    /// For a tree with no source text at hand (the macro's item): `text` holds every token of
+    /// the tree as printed (identifiers, literals as written, doc comments as `doc`
+    /// attributes) and then `use_text`, the tokens of the `use` trees `uses` was built from.
+    /// Every needle is an identifier or literal content, so [`Cx::file_mentions`] on `text`
+    /// answers as on the file. Spans give no place in `text`: [`Cx::fn_mentions`] asks about
+    /// the whole text.
+    pub(crate) fn set_token_text(&mut self, text: std::sync::Arc<str>, use_text: String) {
+        self.source = Some(text);
+        self.use_text = Some(use_text);
+        self.source_has_places = false;
         self.lines = std::cell::OnceCell::new();
         self.file_memo.borrow_mut().clear();
         *self.mentions.borrow_mut() = None;
@@ -189,7 +209,7 @@ impl<'a> Cx<'a> {
     /// Whether the source text of the file being checked holds one of `needles`: a cheap
     /// pre-filter for a rule whose every finding needs a name that a `use` may alias (the
     /// `use` item holds the original name), or a literal anywhere in the file (`check_expr`).
-    /// True when the source is not known (the macro). `needles` is a `const` list: every list
+    /// True when the source is not known. `needles` is a `const` list: every list
     /// is searched for once per file, with all the others (see `mentions.rs`).
     pub fn file_mentions(&self, needles: &'static [&'static str]) -> bool {
         if self.source.is_none() {
@@ -255,6 +275,9 @@ impl<'a> Cx<'a> {
     /// The byte range of `f` (from `fn` to its closing brace) in `source`.
     #[cfg(feature = "span-locations")]
     fn fn_range(&self, f: &crate::fnlike::FnLike<'_>) -> Option<(usize, usize)> {
+        if !self.source_has_places {
+            return None;
+        }
         let start = self.byte_at(f.sig.fn_token.span.start())?;
         let end = self.byte_at(f.block.brace_token.span.close().end())?;
         // spans the engine did not get from this text (a test's hand-built tree) are empty
@@ -434,5 +457,17 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 3);
+        // A stand-in text gives no places, even one whose lines and columns would fit.
+        cx.set_token_text(source.into(), String::new());
+        for item in &file.items {
+            let syn::Item::Fn(f) = item else { continue };
+            let f = FnLike {
+                attrs: &f.attrs,
+                sig: &f.sig,
+                block: &f.block,
+                kind: FnKind::Free,
+            };
+            assert_eq!(cx.fn_range(&f), None);
+        }
     }
 }

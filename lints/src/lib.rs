@@ -115,6 +115,19 @@ pub struct ItemCtx {
     pub is_test: bool,
     /// The item is in a build script (`build.rs`).
     pub is_build_script: bool,
+    /// The item's tokens printed (`TokenStream::to_string`) and the tokens of the `use`
+    /// trees `file_uses` holds, each `use` tree printed on its own line. With it, the rules'
+    /// source pre-filters skip what the item cannot hold (see [`ItemText`]).
+    pub text: Option<ItemText>,
+}
+
+/// A stand-in for the source text of an item checked on its own: its tokens and its file's
+/// `use` trees, printed. Identifiers and literals print as written, so a rule's needle is in
+/// the text whenever it is in the item or a `use` that `file_uses` takes an alias from.
+#[derive(Clone, Debug, Default)]
+pub struct ItemText {
+    pub item: String,
+    pub uses: String,
 }
 
 /// Checks one item marked `#[ai_generated(..)]` (the macro). `item` is the item without the
@@ -130,6 +143,10 @@ pub fn check_item_in(item: &syn::Item, marker: &AiMarker, config: &Config, ctx: 
         .file_uses
         .unwrap_or_else(|| analysis::paths::UseMap::from_items(std::slice::from_ref(item)));
     let mut cx = cx::Cx::new(config, uses);
+    if let Some(text) = ctx.text {
+        let all: std::sync::Arc<str> = format!("{}\n{}", text.item, text.uses).into();
+        cx.set_token_text(all, text.uses);
+    }
     cx.file_is_test = ctx.is_test;
     cx.file_is_build_script = ctx.is_build_script;
     let mut checker = checker::Checker::new(cx, &tables);
