@@ -110,7 +110,10 @@ fn item_token_text() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(fired > 500, "only {fired} findings: the items are not checked");
+    assert!(
+        fired > 500,
+        "only {fired} findings: the items are not checked"
+    );
 }
 
 /// Paths written only through a `use` alias, literals written with escapes: each case fires
@@ -179,4 +182,19 @@ fn escaped_doc_attributes() {
     assert_eq!(on, findings(source, false, &config));
     let fired = on.iter().filter(|f| f.contains("placeholder_code")).count();
     assert_eq!(fired, 2, "{on:?}");
+}
+
+/// A sink named only by a type alias of the file (`type Sh = Command;`, no `use` of it):
+/// the path pre-filter reads type aliases as it reads `use` trees.
+#[test]
+fn type_alias_only() {
+    let source = "// aiguard: ai-generated\n\
+                  type Sh = std::process::Command;\n\
+                  fn shell(req: HttpRequest) -> std::io::Result<std::process::ExitStatus> {\n\
+                  \x20   Sh::new(\"sh\").arg(\"-c\").arg(req.query_string()).status()\n\
+                  }\n";
+    let config = Config::default();
+    let on = findings(source, true, &config);
+    assert_eq!(on, findings(source, false, &config));
+    assert!(on.iter().any(|f| f.contains("command_injection")), "{on:?}");
 }

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::SystemTime;
 
-use aiguard_lints::{ItemCtx, ItemText};
 use aiguard_lints::analysis::paths::UseMap;
+use aiguard_lints::{ItemCtx, ItemText};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 
 use crate::shape::{self, Kind};

@@ -60,9 +60,11 @@ pub struct Cx<'a> {
     /// Where the needles of [`Cx::file_mentions`] and [`Cx::fn_mentions`] are in `source`,
     /// found on the first question.
     mentions: std::cell::RefCell<Option<crate::mentions::FileMentions>>,
-    /// The tokens of the file's `use` trees, where `uses` takes its aliases from (see
-    /// [`Cx::fn_mentions_path`]); `None` when the source is not known.
+    /// The tokens of the file's `use` trees and type aliases' types, where `uses` takes its
+    /// aliases from (see [`Cx::fn_mentions_path`]); `None` when the source is not known.
     use_text: Option<String>,
+    /// Answers of [`Cx::uses_mention`], as `file_memo`.
+    use_memo: std::cell::RefCell<Vec<(usize, usize, bool)>>,
     /// Where the lines of `source` start (see [`Cx::fn_mentions`]), made on first use.
     lines: std::cell::OnceCell<crate::lines::LineIndex>,
     /// `source` is the text the tree was parsed from, so spans' lines and columns are places
@@ -141,12 +143,14 @@ impl<'a> Cx<'a> {
             file_memo: std::cell::RefCell::new(Vec::new()),
             mentions: std::cell::RefCell::new(None),
             use_text: None,
+            use_memo: std::cell::RefCell::new(Vec::new()),
             lines: std::cell::OnceCell::new(),
             source_has_places: false,
         }
     }
 
-    /// Sets the source text of the file and the text of its `use` trees: `items` are the items
+    /// Sets the source text of the file and the text of its `use` trees and type aliases'
+    /// types: `items` are the items
     /// `uses` was built from ([`UseMap::from_items`]: `use` items, inline modules included).
     pub(crate) fn set_source(&mut self, source: Option<std::sync::Arc<str>>, items: &[syn::Item]) {
         fn collect(items: &[syn::Item], out: &mut String) {
@@ -154,6 +158,11 @@ impl<'a> Cx<'a> {
                 match item {
                     syn::Item::Use(u) => {
                         out.push_str(&quote::ToTokens::to_token_stream(&u.tree).to_string());
+                        out.push('\n');
+                    }
+                    // `uses` expands type aliases too (`UseMap::alias_target`)
+                    syn::Item::Type(t) => {
+                        out.push_str(&quote::ToTokens::to_token_stream(&t.ty).to_string());
                         out.push('\n');
                     }
                     syn::Item::Mod(m) => {
@@ -174,6 +183,7 @@ impl<'a> Cx<'a> {
         self.source = source;
         self.lines = std::cell::OnceCell::new();
         self.file_memo.borrow_mut().clear();
+        self.use_memo.borrow_mut().clear();
         *self.mentions.borrow_mut() = None;
     }
 
@@ -189,6 +199,7 @@ impl<'a> Cx<'a> {
         self.source_has_places = false;
         self.lines = std::cell::OnceCell::new();
         self.file_memo.borrow_mut().clear();
+        self.use_memo.borrow_mut().clear();
         *self.mentions.borrow_mut() = None;
     }
 
@@ -256,20 +267,33 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// [`Cx::fn_mentions`] for path segments as `uses.resolve` gives them: whether `f`'s text
-    /// or the file's `use` trees hold one of `needles`. A segment of a resolved path is
-    /// written in the path itself (in `f`) or comes from the `use` that the path's first
-    /// segment names (`use std::process::id;` .. `id()`, `use sha1::Sha1 as H;` .. `H::new()`).
+    /// [`Cx::fn_mentions`] for path segments as `uses.resolve_all` gives them: whether `f`'s
+    /// text or the file's `use` trees and type aliases hold one of `needles`. A segment of a
+    /// resolved path is written in the path itself (in `f`) or comes from the `use` or type
+    /// alias that the path's first segment names (`use std::process::id;` .. `id()`,
+    /// `use sha1::Sha1 as H;` .. `H::new()`, `type Sh = Command;` .. `Sh::new(..)`).
     pub fn fn_mentions_path(
         &self,
         f: &crate::fnlike::FnLike<'_>,
         needles: &'static [&'static str],
     ) -> bool {
-        self.fn_mentions(f, needles)
-            || self
-                .use_text
-                .as_deref()
-                .is_none_or(|t| needles.iter().any(|n| t.contains(n)))
+        self.fn_mentions(f, needles) || self.uses_mention(needles)
+    }
+
+    /// Whether the text of the file's `use` trees and type aliases holds one of `needles`
+    /// (true when it is not known), once per list and file.
+    fn uses_mention(&self, needles: &'static [&'static str]) -> bool {
+        let Some(text) = self.use_text.as_deref() else {
+            return true;
+        };
+        let key = (needles.as_ptr().addr(), needles.len());
+        let mut memo = self.use_memo.borrow_mut();
+        if let Some(&(_, _, answer)) = memo.iter().find(|(p, n, _)| (*p, *n) == key) {
+            return answer;
+        }
+        let answer = needles.iter().any(|n| text.contains(n));
+        memo.push((key.0, key.1, answer));
+        answer
     }
 
     /// The byte range of `f` (from `fn` to its closing brace) in `source`.

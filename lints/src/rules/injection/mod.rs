@@ -101,10 +101,12 @@ pub(crate) fn check_fn(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     if !cx.first_for_fn("injection", f.block) || cx.in_test() {
         return;
     }
+    // A hint is a name written in `f` or a segment of the path a `use` or type alias of the
+    // file gives such a name: in `f`'s text or the text of those (a cheap pre-check).
     let enabled: Vec<&dyn Sink> = SINKS
         .iter()
         .copied()
-        .filter(|s| cx.enabled(s.meta()))
+        .filter(|s| cx.enabled(s.meta()) && cx.fn_mentions_path(f, s.hints()))
         .collect();
     if enabled.is_empty() {
         return;
