@@ -14,6 +14,8 @@
 //! - The macro parses and walks each marked item; for faster builds compile it optimized:
 //!   `[profile.dev.build-override] opt-level = 3`.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod config;
 mod context;

@@ -10,7 +10,7 @@
 //! - `parse`: this binary re-run in its parse-only mode: read each file and
 //!   `syn::parse_file` it on a rayon pool with the scan's thread count and stack size,
 //!   freeing proc-macro2's span map after each file as the scan does, with the scan's
-//!   allocator (mimalloc);
+//!   allocator (mimalloc, freed memory kept as `main.rs`'s `keep_freed_memory` keeps it);
 //! - `scan`: the `cargo-aiguard` binary built with this bench, `check --message-format short
 //!   DIR`, its output discarded, with `RAYON_NUM_THREADS` set. With `--ai`, from a temporary
 //!   directory whose `aiguard.toml` says `[ai] paths = ["**"]`: every file is AI code, so
@@ -33,6 +33,14 @@ use rayon::prelude::*;
 /// The scan's allocator, so that the ratio measures the rules, not the allocator.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// As `keep_freed_memory` in `main.rs` (mimalloc's `mi_option_purge_delay` set to -1): the
+/// bare parse gains from it as the scan does.
+#[allow(unsafe_code)]
+fn keep_freed_memory() {
+    // SAFETY: `mi_option_set` stores an integer option; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(15, -1) };
+}
 
 /// The scan's thread stack size (`scan.rs`), so that deep files parse in both modes.
 const STACK_SIZE: usize = 256 << 20;
@@ -239,6 +247,7 @@ fn peak_str(p: Option<u64>) -> String {
 fn main() {
     let mut argv = std::env::args().skip(1).peekable();
     if argv.peek().is_some_and(|a| a == "--parse-child") {
+        keep_freed_memory();
         argv.next();
         let dir = argv.next().unwrap_or_else(|| usage());
         let threads = argv

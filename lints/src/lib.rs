@@ -4,6 +4,8 @@
 //! out. The `#[ai_generated]` macro calls [`check_item`] at build time, `cargo aiguard` calls
 //! [`check_file`] in CI; both run the same walk and the same rules.
 
+#![forbid(unsafe_code)]
+
 #[macro_use]
 mod declare;
 
