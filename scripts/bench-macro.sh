@@ -4,7 +4,10 @@
 # Generates a crate of N functions (10-30 lines each, varied bodies, some with warn-level
 # findings so the macro has output to produce) twice: every function marked, and the same
 # crate unmarked. Builds the dependencies once, then times `cargo build` of the crate alone
-# (touch, build, RUNS times, median), and prints the ratio and the cost per marked item.
+# (touch, build, RUNS times, median), and prints the ratio and the cost per marked item;
+# then again with `expect_used` allowed (the same checks, no warning to report), which splits
+# that cost into the cost of checking an item and the cost of each warning (rustc renders it,
+# cargo relays it).
 # Then the same with the macro compiled optimized: first `[profile.dev.package.<name>]
 # opt-level = 3` for aiguard-macros and aiguard-lints only (cargo applies a named package's
 # override to a proc macro too; its other dependencies, syn included, stay at opt-level 0),
@@ -230,16 +233,22 @@ run() {
     local label=$1
     # Dependencies (and the first build of each crate) before timing.
     cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace >/dev/null 2>&1
-    local marked unmarked
+    local marked unmarked clean
     unmarked=$(time_build "$WORK/unmarked")
     marked=$(time_build "$WORK/marked")
+    # The same items and the same checks with no finding to report: `expect_used` allowed.
+    printf '[rules]\nexpect_used = "allow"\n' >"$WORK/marked/aiguard.toml"
+    clean=$(time_build "$WORK/marked")
+    rm -f "$WORK/marked/aiguard.toml"
     echo "$label"
-    awk -v m="$marked" -v u="$unmarked" -v n="$marks" 'BEGIN {
-        split(m, mm, " "); split(u, uu, " ")
-        printf "  wall: unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
-            uu[1], mm[1], mm[1] / uu[1], (mm[1] - uu[1]) / n
-        printf "  cpu:  unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
-            uu[2], mm[2], mm[2] / uu[2], (mm[2] - uu[2]) / n
+    awk -v m="$marked" -v u="$unmarked" -v c="$clean" -v n="$marks" -v w="$warnings" 'BEGIN {
+        split(m, mm, " "); split(u, uu, " "); split(c, cc, " ")
+        for (k = 1; k <= 2; k++) {
+            printf "  %s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
+                (k == 1 ? "wall:" : "cpu: "), uu[k], mm[k], mm[k] / uu[k], (mm[k] - uu[k]) / n
+            printf "        no findings %4d ms   %.2f ms per item; each of the %d warnings adds %.2f ms\n",
+                cc[k], (cc[k] - uu[k]) / n, w, (mm[k] - cc[k]) / w
+        }
     }'
 }
 
@@ -250,6 +259,8 @@ generate "$WORK/unmarked" 0
 cp "$ROOT/Cargo.lock" "$WORK/Cargo.lock"
 printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 marks=$(grep -c '^#\[ai_generated' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
+# The items with a finding (`expect_used`, a warning under AIGUARD_BUILD=warn).
+warnings=$(grep -c '\.expect(' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
 lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
 echo "$N functions, $marks marked items, $lines lines; median of $RUNS builds (AIGUARD_BUILD=warn)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
