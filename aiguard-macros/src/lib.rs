@@ -5,7 +5,8 @@
 //! upward (`aiguard.toml`, `[workspace.metadata.aiguard]`, `[package.metadata.aiguard]`):
 //! `deny` findings become compile errors and `warn` findings compiler warnings, both at the
 //! offending tokens and named `aiguard::<rule>`. The item itself is emitted unchanged, with
-//! stricter rustc and clippy lint levels and a doc line saying it is AI-generated.
+//! stricter rustc lint levels (and clippy's, when clippy compiles it) and a doc line saying
+//! it is AI-generated.
 //!
 //! - `AIGUARD_BUILD=warn` turns the errors into warnings, `AIGUARD_BUILD=off` silences the
 //!   macro.
