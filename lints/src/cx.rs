@@ -188,11 +188,12 @@ impl<'a> Cx<'a> {
     }
 
     /// For a tree with no source text at hand (the macro's item): `text` holds every token of
-    /// the tree as printed (identifiers, literals as written, doc comments as `doc`
-    /// attributes) and then `use_text`, the tokens of the `use` trees `uses` was built from.
-    /// Every needle is an identifier or literal content, so [`Cx::file_mentions`] on `text`
-    /// answers as on the file. Spans give no place in `text`: [`Cx::fn_mentions`] asks about
-    /// the whole text.
+    /// the tree as printed (identifiers and literals as written; rustc prints doc comments as
+    /// comments, proc-macro2 as `doc` attributes) and then `use_text`, the tokens of the `use`
+    /// trees `uses` was built from. Every needle lies within one token (an identifier, a
+    /// literal's text, one punctuation character), which printing with other spacing cannot
+    /// split, so [`Cx::file_mentions`] on `text` answers as on the file. Spans give no place
+    /// in `text`: [`Cx::fn_mentions`] asks about the whole text.
     pub(crate) fn set_token_text(&mut self, text: std::sync::Arc<str>, use_text: String) {
         self.source = Some(text);
         self.use_text = Some(use_text);

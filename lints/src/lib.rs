@@ -124,8 +124,9 @@ pub struct ItemCtx {
 }
 
 /// A stand-in for the source text of an item checked on its own: its tokens and its file's
-/// `use` trees, printed. Identifiers and literals print as written, so a rule's needle is in
-/// the text whenever it is in the item or a `use` that `file_uses` takes an alias from.
+/// `use` trees, printed. Identifiers and literals print as written and a needle lies within
+/// one token, so a rule's needle is in the text whenever it is in the item or a `use` that
+/// `file_uses` takes an alias from (see `Cx::set_token_text`).
 #[derive(Clone, Debug, Default)]
 pub struct ItemText {
     pub item: String,
