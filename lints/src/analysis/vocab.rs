@@ -1866,6 +1866,11 @@ mod tests {
         }
         assert!(!may_hold_mark("Returns the number of bytes read."));
         assert!(may_hold_mark("Not Implemented"));
+        // placeholder_code reads doc literals as written, unescaping only those whose
+        // escapes can make letters or digits: a required word must be letters and digits
+        for r in &phrase_index().required {
+            assert!(r.bytes().all(|b| b.is_ascii_alphanumeric()), "`{r}`");
+        }
     }
 
     #[test]
