@@ -670,6 +670,15 @@ fn joined_has_phrase(joined: &str, t: &str) -> bool {
             .any(|(i, _)| i > 0 && b[i - 1] == b'_' && b.get(i + n) == Some(&b'_'))
 }
 
+/// A cheap filter for [`Vocab::is_nonce_name`]: a nonce name has a word that starts with
+/// `nonce`, `iv` or `salt`, and the words of an ASCII name are its parts lower-cased, so
+/// the name holds one of them (ASCII case ignored). Non-ASCII names always pass.
+pub fn may_be_nonce_name(ident: &str) -> bool {
+    let b = ident.as_bytes();
+    let holds = |t: &[u8]| b.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t));
+    !ident.is_ascii() || holds(b"iv") || holds(b"salt") || holds(b"nonce")
+}
+
 fn word_is(word: &str, term: &str) -> bool {
     word == term || (word.len() == term.len() + 1 && word.starts_with(term) && word.ends_with('s'))
 }
@@ -810,6 +819,9 @@ impl Vocab {
 
     /// Nonce/IV/salt names only (static_nonce).
     pub fn is_nonce_name(&self, ident: &str) -> bool {
+        if !may_be_nonce_name(ident) {
+            return false;
+        }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
             && words
