@@ -1086,6 +1086,22 @@ impl Vocab {
     /// the check prefixes (`verify_token`, `is_admin`, `can_edit`; not `checkout`).
     pub fn is_check_fn(&self, name: &str) -> bool {
         let name = name.strip_prefix("r#").unwrap_or(name);
+        if name.is_ascii() {
+            // the same tests on the name with ASCII case ignored, without allocating its
+            // lower-case copy (for ASCII, `to_lowercase` is `to_ascii_lowercase`; a prefix
+            // that is not ASCII matches no ASCII name either way)
+            let b = name.as_bytes();
+            let starts = |p: &str| {
+                b.get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+            };
+            let matches = |p: &str| {
+                starts(p)
+                    && (b.len() == p.len() || p.ends_with('_') || b.get(p.len()) == Some(&b'_'))
+            };
+            return CHECK_FN_PREFIXES.iter().any(|p| matches(p))
+                || self.check_fn_prefixes.iter().any(|p| matches(p));
+        }
         let lower = name.to_lowercase();
         let matches = |p: &str| {
             lower == p
