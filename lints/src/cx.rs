@@ -414,8 +414,20 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether `rule` can report at the current place (cheap pre-check for costly analyses).
+    /// [`Cx::level_here`] is `Some`, tested in the order cheapest first (rules ask for every
+    /// node they see): the same conditions, and inlined into the rules' hooks.
+    #[inline]
     pub fn enabled(&self, rule: &RuleMeta) -> bool {
-        self.level_here(rule).is_some()
+        if (self.file_is_test || self.test_depth > 0) && rule.family.exempt_in_tests() {
+            return false;
+        }
+        let ai = self.ai.as_ref();
+        if ai.is_some_and(|ai| ai.marker.allows(rule.name)) {
+            return false;
+        }
+        self.config
+            .level(rule, ai.is_some())
+            .is_some_and(|level| level != Level::Allow)
     }
 
     /// Reports a finding of `rule` at `span`, unless the rule is off here.

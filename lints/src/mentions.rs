@@ -10,7 +10,24 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
+
+/// [`crate::cx::Cx::fn_mentions_path`], with the file's answer first: a file that holds none
+/// of `needles` skips the search of the file's `use` trees for each of them, for every
+/// function. Same answer when no needle can straddle two tokens of a `use` tree as printed
+/// (the text `fn_mentions_path` searches): a needle of identifier characters in that text is
+/// within one identifier, written as such in the file; a needle with a character no `use`
+/// tree holds (`-`, `\`, a quote) is not in that text at all. The function's own text is in
+/// the file.
+pub(crate) fn fn_mentions_path(
+    cx: &crate::cx::Cx<'_>,
+    f: &crate::fnlike::FnLike<'_>,
+    needles: &'static [&'static str],
+) -> bool {
+    cx.file_mentions(needles) && cx.fn_mentions_path(f, needles)
+}
 
 /// A needle list: the address and length of its `'static` slice.
 type Key = (usize, usize);
@@ -25,7 +42,7 @@ struct Index {
     /// The automaton's patterns, by id.
     needles: Vec<&'static str>,
     /// `None` when there is no needle, or the automaton could not be built.
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
 }
 
 impl Index {
@@ -45,13 +62,15 @@ impl Index {
                 .collect();
             by_list.insert(key(list), pattern_ids);
         }
-        // a DFA: the fastest search, for a table of a few hundred KB
+        // a DFA: the fastest search, for a table of a few hundred KB; run by `scan`, not
+        // through `AhoCorasick` (a dynamic call per byte of every file); no prefilter (with
+        // this many needles it would not skip much)
         let automaton = if needles.is_empty() {
             None
         } else {
-            AhoCorasick::builder()
+            DFA::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(&needles)
                 .ok()
         };
@@ -117,6 +136,35 @@ fn find_all(text: &str, needle: &str) -> Vec<usize> {
     out
 }
 
+/// Adds the start of every occurrence of every pattern of `dfa` in `text` to `hits` (by
+/// pattern id), overlapping ones included, in ascending order: what `find_overlapping_iter`
+/// gives, in a loop of a few instructions a byte.
+fn scan(dfa: &DFA, text: &[u8], hits: &mut [Vec<usize>]) {
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    let mut report = |sid, end: usize| {
+        for k in 0..dfa.match_len(sid) {
+            let p = dfa.match_pattern(sid, k);
+            if let Some(h) = hits.get_mut(p.as_usize()) {
+                h.push(end - dfa.pattern_len(p));
+            }
+        }
+    };
+    // an empty needle matches before the first byte too
+    if dfa.is_match(sid) {
+        report(sid, 0);
+    }
+    for (i, &b) in text.iter().enumerate() {
+        sid = dfa.next_state(Anchored::No, sid, b);
+        // without a prefilter, the special states are the dead state (never reached by an
+        // unanchored search) and the match states
+        if dfa.is_special(sid) && dfa.is_match(sid) {
+            report(sid, i + 1);
+        }
+    }
+}
+
 /// The needles found in one file's text.
 pub(crate) struct FileMentions {
     source: Arc<str>,
@@ -132,12 +180,8 @@ impl FileMentions {
     pub(crate) fn new(source: Arc<str>) -> FileMentions {
         let index = current();
         let mut hits = vec![Vec::new(); index.needles.len()];
-        if let Some(ac) = &index.automaton {
-            for m in ac.find_overlapping_iter(&*source) {
-                if let Some(h) = hits.get_mut(m.pattern().as_usize()) {
-                    h.push(m.start());
-                }
-            }
+        if let Some(dfa) = &index.automaton {
+            scan(dfa, source.as_bytes(), &mut hits);
         }
         FileMentions {
             source,
@@ -197,7 +241,7 @@ impl FileMentions {
 
 #[cfg(test)]
 mod tests {
-    use super::{FileMentions, find_all};
+    use super::{FileMentions, Index, find_all, scan};
 
     const A: &[&str] = &["fetch_add", "now"];
     const B: &[&str] = &["now", "w("];
@@ -219,6 +263,22 @@ mod tests {
             assert!(m.within(B, 26, now + 3));
             assert!(m.within(B, 26, src.len()));
             assert!(!m.in_file(C));
+        }
+    }
+
+    /// The DFA scan finds what a search for each needle alone finds: needles inside,
+    /// overlapping and repeating each other, multi-byte text, a match at the very end.
+    #[test]
+    fn scan_finds_what_find_all_finds() {
+        const D: &[&str] = &["aa", "aaa", "ab", "b", "é", "éa", "sha1", "Sha1", "ha", "1"];
+        let index = Index::build(&[D]);
+        let dfa = index.automaton.as_ref().expect("a DFA");
+        for text in ["aaaab ééa Sha1 sha1sha1", "", "b", "xaaa", "éééaa"] {
+            let mut hits = vec![Vec::new(); index.needles.len()];
+            scan(dfa, text.as_bytes(), &mut hits);
+            for (p, n) in index.needles.iter().enumerate() {
+                assert_eq!(hits[p], find_all(text, n), "{n} in {text}");
+            }
         }
     }
 

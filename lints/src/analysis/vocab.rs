@@ -670,6 +670,15 @@ fn joined_has_phrase(joined: &str, t: &str) -> bool {
             .any(|(i, _)| i > 0 && b[i - 1] == b'_' && b.get(i + n) == Some(&b'_'))
 }
 
+/// A cheap filter for [`Vocab::is_nonce_name`]: a nonce name has a word that starts with
+/// `nonce`, `iv` or `salt`, and the words of an ASCII name are its parts lower-cased, so
+/// the name holds one of them (ASCII case ignored). Non-ASCII names always pass.
+pub fn may_be_nonce_name(ident: &str) -> bool {
+    let b = ident.as_bytes();
+    let holds = |t: &[u8]| b.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t));
+    !ident.is_ascii() || holds(b"iv") || holds(b"salt") || holds(b"nonce")
+}
+
 fn word_is(word: &str, term: &str) -> bool {
     word == term || (word.len() == term.len() + 1 && word.starts_with(term) && word.ends_with('s'))
 }
@@ -810,6 +819,9 @@ impl Vocab {
 
     /// Nonce/IV/salt names only (static_nonce).
     pub fn is_nonce_name(&self, ident: &str) -> bool {
+        if !may_be_nonce_name(ident) {
+            return false;
+        }
         let words = split_words(ident);
         !self.has_trailing_non_secret(&words)
             && words
@@ -1074,6 +1086,22 @@ impl Vocab {
     /// the check prefixes (`verify_token`, `is_admin`, `can_edit`; not `checkout`).
     pub fn is_check_fn(&self, name: &str) -> bool {
         let name = name.strip_prefix("r#").unwrap_or(name);
+        if name.is_ascii() {
+            // the same tests on the name with ASCII case ignored, without allocating its
+            // lower-case copy (for ASCII, `to_lowercase` is `to_ascii_lowercase`; a prefix
+            // that is not ASCII matches no ASCII name either way)
+            let b = name.as_bytes();
+            let starts = |p: &str| {
+                b.get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+            };
+            let matches = |p: &str| {
+                starts(p)
+                    && (b.len() == p.len() || p.ends_with('_') || b.get(p.len()) == Some(&b'_'))
+            };
+            return CHECK_FN_PREFIXES.iter().any(|p| matches(p))
+                || self.check_fn_prefixes.iter().any(|p| matches(p));
+        }
         let lower = name.to_lowercase();
         let matches = |p: &str| {
             lower == p
@@ -1866,6 +1894,11 @@ mod tests {
         }
         assert!(!may_hold_mark("Returns the number of bytes read."));
         assert!(may_hold_mark("Not Implemented"));
+        // placeholder_code reads doc literals as written, unescaping only those whose
+        // escapes can make letters or digits: a required word must be letters and digits
+        for r in &phrase_index().required {
+            assert!(r.bytes().all(|b| b.is_ascii_alphanumeric()), "`{r}`");
+        }
     }
 
     #[test]

@@ -66,13 +66,17 @@ fn is_float_lit(e: &syn::Expr) -> bool {
     }
 }
 
+/// Every finding is an `==` or `!=` operator of `f`'s body or of a macro call in it: its
+/// token is in `f`'s text (syn parses `==` from two joint `=`, written together).
+const NEEDLES: &[&str] = &["==", "!="];
+
 impl Rule for FloatEquality {
     fn interests(&self) -> &'static [NodeKind] {
         &[NodeKind::Fn]
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if !cx.enabled(&Self::META) {
+        if !cx.enabled(&Self::META) || !cx.fn_mentions(f, NEEDLES) {
             return;
         }
         let env = types::numeric_env(f);

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use crate::analysis::fnbody;
 use crate::analysis::macros;
 use crate::analysis::paths::{self, UseMap};
-use crate::analysis::vocab::{Vocab, split_words};
+use crate::analysis::vocab::{self, Vocab, split_words};
 use crate::cx::Cx;
 use crate::fnlike::{FnLike, ItemRef};
 use crate::rule::{NodeKind, Rule};
@@ -289,9 +289,11 @@ fn check_method(cx: &mut Cx<'_>, m: &syn::ExprMethodCall) {
         }
         "hash_password_into" if m.args.len() == 3 => (&m.args[1], "salt"),
         // `.nonce(..)`, `.with_iv(..)`, `.set_salt(..)`: the method names its argument.
-        _ if cx
-            .vocab()
-            .is_nonce_name(split_words(&method).last().map_or("", String::as_str))
+        // the last word of a method name is in the name
+        _ if vocab::may_be_nonce_name(&method)
+            && cx
+                .vocab()
+                .is_nonce_name(split_words(&method).last().map_or("", String::as_str))
             && !m.args.is_empty() =>
         {
             match m.args.last() {

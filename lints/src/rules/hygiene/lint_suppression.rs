@@ -84,6 +84,11 @@ fn suppressions(meta: &syn::Meta, out: &mut Vec<Suppression>) {
     let Some(word) = list.path.get_ident().map(ToString::to_string) else {
         return;
     };
+    // other lists (`derive(..)`, `cfg(..)`, `repr(..)`) hold no suppression: not worth
+    // parsing (below, both outcomes do nothing for them)
+    if !matches!(word.as_str(), "allow" | "expect" | "cfg_attr") {
+        return;
+    }
     let Ok(nested) =
         Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated.parse2(list.tokens.clone())
     else {

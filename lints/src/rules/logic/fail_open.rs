@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
@@ -113,13 +114,10 @@ impl Rule for FailOpen {
             check_fn: cx.in_check_fn(),
             auth_fn: vocab.is_auth_context_name(&name) || self_ty_auth,
             fn_deny: vocab.is_deny_name(&name),
-            exits: body::exits(f.block)
-                .values
-                .into_iter()
-                .map(|e| std::ptr::from_ref(e).addr())
-                .collect(),
+            block: f.block,
+            exits: OnceCell::new(),
             lets: body::LetIndex::new(f.block),
-            bound: bound_names(f.block),
+            bound: OnceCell::new(),
         };
         let mut found: Vec<Found> = Vec::new();
         body::for_each_local(f.block, &mut |l| {
@@ -154,22 +152,36 @@ struct Ctx<'a> {
     check_fn: bool,
     auth_fn: bool,
     fn_deny: bool,
-    /// The addresses of the body's exit values.
-    exits: HashSet<usize>,
+    /// The fn's body.
+    block: &'a syn::Block,
+    /// The addresses of the body's exit values, found on the first question (most bodies
+    /// hold no candidate and are not asked).
+    exits: OnceCell<HashSet<usize>>,
     lets: body::LetIndex<'a>,
     /// The name of the `let` each initializer is bound to, by the initializer's address
-    /// (through `?` and `.await`).
-    bound: HashMap<usize, String>,
+    /// (through `?` and `.await`), found on the first question.
+    bound: OnceCell<HashMap<usize, String>>,
 }
 
 impl Ctx<'_> {
     fn is_exit(&self, e: &syn::Expr) -> bool {
-        self.exits.contains(&std::ptr::from_ref(e).addr())
+        self.exits
+            .get_or_init(|| {
+                body::exits(self.block)
+                    .values
+                    .into_iter()
+                    .map(|e| std::ptr::from_ref(e).addr())
+                    .collect()
+            })
+            .contains(&std::ptr::from_ref(e).addr())
     }
 
     /// The name of the `let` whose initializer is `e` (through `?` and `.await`).
     fn bound_name(&self, e: &syn::Expr) -> Option<String> {
-        self.bound.get(&std::ptr::from_ref(e).addr()).cloned()
+        self.bound
+            .get_or_init(|| bound_names(self.block))
+            .get(&std::ptr::from_ref(e).addr())
+            .cloned()
     }
 }
 

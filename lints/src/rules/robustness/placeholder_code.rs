@@ -1,3 +1,5 @@
+use std::ops::Range;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
@@ -109,7 +111,7 @@ impl Rule for PlaceholderCode {
             ..
         }) = expr
         {
-            check_text(cx, &s.value(), s.span(), "string literal");
+            check_text(cx, &value(s), s.span(), "string literal");
         }
     }
 
@@ -136,7 +138,7 @@ impl Rule for PlaceholderCode {
         if macros::is_format_macro(&name)
             && let Some(template) = &macros::parse_format_args(mac).template
         {
-            let text = blank_between(&template.value(), '{', '}');
+            let text = blank_between(&value(template), '{', '}');
             check_text(cx, &text, template.span(), "format string");
         }
     }
@@ -202,15 +204,72 @@ fn check_text(cx: &mut Cx<'_>, text: &str, span: Span, what: &str) {
     .help("write the real value or logic this text stands in for, then remove the text");
 }
 
-/// The text of a `#[doc = ".."]` attribute (a `///` or `//!` line).
-fn doc_text(attr: &syn::Attribute) -> Option<String> {
+/// The string literal of a `#[doc = ".."]` attribute (a `///` or `//!` line).
+fn doc_lit(attr: &syn::Attribute) -> Option<&syn::LitStr> {
     if !attr.path().is_ident("doc") {
         return None;
     }
-    match &attr.meta {
-        syn::Meta::NameValue(nv) => paths::lit_str(&nv.value).map(|s| s.value()),
+    let syn::Meta::NameValue(nv) = &attr.meta else {
+        return None;
+    };
+    match paths::peel(&nv.value) {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
         _ => None,
     }
+}
+
+/// A string literal as written (`"text"`, `r"text"`; a `///` comment is a literal whose escapes
+/// give back the comment), with its text when that is the part between its quotes: when it
+/// holds no `\` (no escape, no line continuation) and no `\r` (the `\r` of a `\r\n` is not
+/// part of the text). Otherwise the text is `None`: unescape it with `LitStr::value`.
+fn written(lit: &syn::LitStr) -> (String, Option<Range<usize>>) {
+    let written = lit.token().to_string();
+    let between = if written.contains(['\\', '\r']) {
+        None
+    } else {
+        // the first quote opens (after `r#..#`); the last closes (before `#..#` and a suffix)
+        match (written.find('"'), written.rfind('"')) {
+            (Some(open), Some(close)) if open < close => Some(open + 1..close),
+            _ => None,
+        }
+    };
+    (written, between)
+}
+
+/// Whether unescaping a string literal as written may give a run of ASCII letters and digits
+/// that is not in it as written: a `\x41` or `\u{41}` escape, or a line continuation (a `\`
+/// before a line break, dropped with the line break and the indentation after it). Other
+/// escapes give one character that is not a letter or digit (`\n`, `\\`, `\"`, `\0`..),
+/// and other characters are copied (a `\r` is dropped only before a `\n`): then every run
+/// of letters and digits in the text is a run in the literal as written.
+fn may_make_letters(written: &str) -> bool {
+    written.match_indices('\\').any(|(i, _)| {
+        matches!(
+            written.as_bytes().get(i + 1),
+            Some(b'x' | b'u' | b'\n' | b'\r')
+        )
+    })
+}
+
+/// The text of a string literal from [`written`]: `LitStr::value`, without its costly
+/// unescaping where there is nothing to unescape.
+fn text_of(lit: &syn::LitStr, (mut written, between): (String, Option<Range<usize>>)) -> String {
+    match between {
+        Some(r) => {
+            written.truncate(r.end);
+            written.drain(..r.start);
+            written
+        }
+        None => lit.value(),
+    }
+}
+
+/// `lit.value()`, cheaper (see [`text_of`]).
+fn value(lit: &syn::LitStr) -> String {
+    text_of(lit, written(lit))
 }
 
 /// The prose of a doc comment: fenced code blocks dropped, inline code blanked. Returns the
@@ -223,7 +282,10 @@ fn doc_prose(attrs: &[syn::Attribute]) -> (String, Vec<(usize, &syn::Attribute)>
 fn doc_texts(attrs: &[syn::Attribute]) -> Vec<(&syn::Attribute, String)> {
     attrs
         .iter()
-        .filter_map(|a| Some((a, doc_text(a)?)))
+        .filter_map(|a| {
+            let lit = doc_lit(a)?;
+            Some((a, value(lit)))
+        })
         .collect()
 }
 
@@ -257,8 +319,26 @@ fn check_docs(cx: &mut Cx<'_>, attrs: &[syn::Attribute]) {
     if !cx.enabled(&PlaceholderCode::META) {
         return;
     }
-    // most doc comments hold no mark's required word: not worth their prose
-    let docs = doc_texts(attrs);
+    // Most doc comments hold no mark's required word: not worth unescaping, nor their
+    // prose. Sound: required words are ASCII letters and digits (a test in vocab.rs says
+    // so), and see [`may_make_letters`].
+    let written: Vec<_> = attrs
+        .iter()
+        .filter_map(|a| {
+            let lit = doc_lit(a)?;
+            Some((a, lit, written(lit)))
+        })
+        .collect();
+    if !written
+        .iter()
+        .any(|(_, _, (w, _))| may_make_letters(w) || vocab::may_hold_mark(w))
+    {
+        return;
+    }
+    let docs: Vec<(&syn::Attribute, String)> = written
+        .into_iter()
+        .map(|(a, lit, w)| (a, text_of(lit, w)))
+        .collect();
     if !docs.iter().any(|(_, text)| vocab::may_hold_mark(text)) {
         return;
     }
@@ -346,8 +426,18 @@ fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     if !cx.enabled(&PlaceholderCode::META)
         || matches!(f.kind, FnKind::TraitDefault { .. })
         || f.attrs.iter().any(|a| a.path().is_ident("cfg"))
-        || cx.vocab().is_check_fn(&f.name())
     {
+        return;
+    }
+    // the body's shape first: most bodies do work, and then the doc comment is not read
+    let stmts = &f.block.stmts;
+    let work: Vec<&syn::Stmt> = stmts.iter().filter(|s| !is_no_work_stmt(s)).collect();
+    let trivial = match work.as_slice() {
+        [] if matches!(f.sig.output, syn::ReturnType::Default) => None,
+        [syn::Stmt::Expr(e, None)] if is_trivial_value(e) => Some(e),
+        _ => return,
+    };
+    if cx.vocab().is_check_fn(&f.name()) {
         return;
     }
     let (prose, starts) = doc_prose(f.attrs);
@@ -357,15 +447,13 @@ fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
     if vocab::doc_admits_trivial(&prose) {
         return;
     }
-    let stmts = &f.block.stmts;
     // `Writes the flag to stdout` over a `println!` does what it says.
     if vocab::is_output_verb(&verb) && stmts.iter().any(is_log_stmt) {
         return;
     }
-    let work: Vec<&syn::Stmt> = stmts.iter().filter(|s| !is_no_work_stmt(s)).collect();
     let name = f.name();
-    let (span, message) = match work.as_slice() {
-        [] if matches!(f.sig.output, syn::ReturnType::Default) => (
+    let (span, message) = match trivial {
+        None => (
             f.name_span(),
             if stmts.is_empty() {
                 format!("`{name}` has an empty body, yet its doc comment says it {verb}")
@@ -373,18 +461,100 @@ fn check_stub_body(cx: &mut Cx<'_>, f: &FnLike<'_>) {
                 format!("`{name}` only logs, yet its doc comment says it {verb}")
             },
         ),
-        [syn::Stmt::Expr(e, None)] if is_trivial_value(e) => (
+        Some(e) => (
             e.span(),
             format!(
                 "`{name}` only returns `{}`, yet its doc comment says it {verb}",
                 show(e)
             ),
         ),
-        _ => return,
     };
     let mut r = cx.report(&PlaceholderCode::META, span, message);
     if let Some(&(_, attr)) = starts.first() {
         r = r.label(attr.span(), format!("the doc comment says it {verb}"));
     }
     r.help("implement the function, or say in its doc comment that it does nothing");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{doc_lit, value};
+
+    /// The cheap `value` is `LitStr::value` on escapes, line continuations, raw strings,
+    /// quotes, suffixes, `\r\n` and multi-byte text, and on the literals of doc comments.
+    #[test]
+    fn value_is_lit_value() {
+        let literals = [
+            r#""plain text""#,
+            r#""\x54ODO: \u{46}IXME \t \\ \" \0""#,
+            "\"TO\\\n    DO: a line continuation\"",
+            "\"a\r\nb\"",
+            r#"r"raw \x54 \n""#,
+            r###"r##"a "# quote" and "##"###,
+            r#""é中 multi-byte ü""#,
+            r#""with suffix"sfx"#,
+            r##"r#"raw with suffix"#sfx"##,
+            r#""""#,
+            r#"r"""#,
+        ];
+        for src in literals {
+            let lit: syn::LitStr = syn::parse_str(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+            assert_eq!(value(&lit), lit.value(), "{src}");
+        }
+        let file: syn::File = syn::parse_str(
+            "//! inner `code`\n/// a \"quoted\" \\ line é\n/** block\r\n * \"doc\" */\nfn f() {}",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let attrs = file.attrs.iter().chain(match &file.items[..] {
+            [syn::Item::Fn(f)] => f.attrs.iter(),
+            _ => panic!("one fn"),
+        });
+        let mut n = 0;
+        for lit in attrs.filter_map(doc_lit) {
+            assert_eq!(value(lit), lit.value());
+            n += 1;
+        }
+        assert_eq!(n, 3);
+    }
+
+    fn count(src: &str) -> usize {
+        let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}"));
+        let ctx = crate::FileCtx {
+            ai_file: true,
+            ..crate::FileCtx::default()
+        };
+        crate::check_file(&file, &ctx, &crate::Config::default())
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "placeholder_code")
+            .count()
+    }
+
+    /// A doc text whose mark is written with escapes is read (the filter on the literal as
+    /// written lets every literal with a `\` through).
+    #[test]
+    fn escaped_marks_in_docs_fire() {
+        assert_eq!(
+            count("#[doc = \"\\x54ODO: wire the mailer\"]\nfn f() {}"),
+            1
+        );
+        assert_eq!(
+            count("#[doc = \"TO\\\n    DO: wire the mailer\"]\nfn f() {}"),
+            1
+        );
+        assert_eq!(
+            count("#[doc = \"\\u{54}he mailer: \\\"wired\\\"\"]\nfn f() {}"),
+            0
+        );
+        assert_eq!(
+            count("/// Sends it.\n#[doc = \"F\\u{49}XME: later\"]\nfn f() { g() }"),
+            1
+        );
+        // escapes that make no letter: read as written
+        assert_eq!(
+            count("#[doc = \"See \\\"x\\\".\\nTODO: later\"]\nfn f() { g() }"),
+            1
+        );
+        assert_eq!(count("/// Sends it; TO-DO: later\nfn f() { g() }"), 0);
+    }
 }

@@ -143,11 +143,13 @@ impl Rule for HardcodedSecret {
             syn::Expr::Tuple(t) if t.elems.len() == 2 => {
                 key_value(cx, &t.elems[0], &t.elems[1]);
             }
-            syn::Expr::MethodCall(m) => {
+            // `call_args` looks at calls with arguments only: the name of one without is not
+            // worth its path's resolution
+            syn::Expr::MethodCall(m) if !m.args.is_empty() => {
                 let args: Vec<&syn::Expr> = m.args.iter().collect();
                 call_args(cx, &m.method.to_string(), None, &args);
             }
-            syn::Expr::Call(c) => {
+            syn::Expr::Call(c) if !c.args.is_empty() => {
                 let syn::Expr::Path(p) = paths::peel(&c.func) else {
                     return;
                 };
