@@ -4,10 +4,10 @@
 # Generates a crate of N functions (10-30 lines each, varied bodies, some with warn-level
 # findings so the macro has output to produce) twice: every function marked, and the same
 # crate unmarked. Builds the dependencies once, then times `cargo build` of the crate alone
-# (touch, build, RUNS times, median), and prints the ratio and the cost per marked item;
-# then again with `expect_used` allowed (the same checks, no warning to report), which splits
-# that cost into the cost of checking an item and the cost of each warning (rustc renders it,
-# cargo relays it).
+# (touch, build; RUNS rounds, each building the crates in turn; medians), and prints the
+# ratio and the cost per marked item; a third crate, the marked one with `expect_used`
+# allowed (the same checks, no warning to report), splits that cost into the cost of
+# checking an item and the cost of each warning (rustc renders it, cargo relays it).
 # Then the same with the macro compiled optimized: first `[profile.dev.package.<name>]
 # opt-level = 3` for aiguard-macros and aiguard-lints only (cargo applies a named package's
 # override to a proc macro too; its other dependencies, syn included, stay at opt-level 0),
@@ -210,63 +210,77 @@ EOF
     done
 }
 
-# `cargo build` of the crate in $1 after touching its sources, RUNS times: the median wall
-# time and the median CPU time (user + system, cargo and rustc), in ms. CPU time is the
-# steadier figure on a busy machine.
+# `cargo build` of the crate in $1 after touching its sources: "wall cpu" in ms (CPU time:
+# user + system, cargo and rustc).
 time_build() {
-    local dir=$1 walls=() cpus=() t
-    for _ in $(seq "$RUNS"); do
-        touch "$dir"/src/*.rs
-        t=$( { TIMEFORMAT='%R %U %S'; time cargo build --offline --quiet \
-            --manifest-path "$dir/Cargo.toml" >/dev/null 2>&1; } 2>&1)
-        walls+=("$(awk '{printf "%d", $1 * 1000}' <<<"$t")")
-        cpus+=("$(awk '{printf "%d", ($2 + $3) * 1000}' <<<"$t")")
-    done
-    echo "$(median "${walls[@]}") $(median "${cpus[@]}")"
+    local dir=$1 t
+    touch "$dir"/src/*.rs
+    t=$( { TIMEFORMAT='%R %U %S'; time cargo build --offline --quiet \
+        --manifest-path "$dir/Cargo.toml" >/dev/null 2>&1; } 2>&1)
+    awk '{printf "%d %d", $1 * 1000, ($2 + $3) * 1000}' <<<"$t"
 }
 
-median() {
-    printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"
-}
-
+# RUNS rounds, each building the three crates once in turn (the machine's speed drifts less
+# within a round than between blocks of runs); the medians of the times and of the
+# per-round costs.
 run() {
-    local label=$1
+    local label=$1 rounds=()
     # Dependencies (and the first build of each crate) before timing.
     cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace >/dev/null 2>&1
-    local marked unmarked clean
-    unmarked=$(time_build "$WORK/unmarked")
-    marked=$(time_build "$WORK/marked")
-    # The same items and the same checks with no finding to report: `expect_used` allowed.
-    printf '[rules]\nexpect_used = "allow"\n' >"$WORK/marked/aiguard.toml"
-    clean=$(time_build "$WORK/marked")
-    rm -f "$WORK/marked/aiguard.toml"
+    for _ in $(seq "$RUNS"); do
+        rounds+=("$(time_build "$WORK/unmarked") $(time_build "$WORK/marked") $(time_build "$WORK/clean")")
+    done
     echo "$label"
-    awk -v m="$marked" -v u="$unmarked" -v c="$clean" -v n="$marks" -v w="$warnings" 'BEGIN {
-        split(m, mm, " "); split(u, uu, " "); split(c, cc, " ")
-        for (k = 1; k <= 2; k++) {
-            printf "  %s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
-                (k == 1 ? "wall:" : "cpu: "), uu[k], mm[k], mm[k] / uu[k], (mm[k] - uu[k]) / n
-            printf "        no findings %4d ms   %.2f ms per item; each of the %d warnings adds %.2f ms\n",
-                cc[k], (cc[k] - uu[k]) / n, w, (mm[k] - cc[k]) / w
+    printf '%s\n' "${rounds[@]}" | awk -v n="$marks" -v w="$warnings" '
+        function median(a, k,   i, j, t) {
+            for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+                t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+            }
+            return a[int((k + 1) / 2)]
         }
-    }'
+        {
+            r = NR
+            # $1 $2 unmarked wall cpu, $3 $4 marked, $5 $6 clean
+            for (k = 0; k <= 1; k++) {
+                u[k, r] = $(1 + k); m[k, r] = $(3 + k); c[k, r] = $(5 + k)
+                per[k, r] = (m[k, r] - u[k, r]) / n
+                clean[k, r] = (c[k, r] - u[k, r]) / n
+                warn[k, r] = (m[k, r] - c[k, r]) / w
+            }
+        }
+        END {
+            for (k = 0; k <= 1; k++) {
+                for (i = 1; i <= r; i++) {
+                    a[i] = u[k, i]; b[i] = m[k, i]; d[i] = c[k, i]
+                    e[i] = per[k, i]; f[i] = clean[k, i]; g[i] = warn[k, i]
+                }
+                mu = median(a, r); mm = median(b, r); mc = median(d, r)
+                printf "  %s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
+                    (k == 0 ? "wall:" : "cpu: "), mu, mm, mm / mu, median(e, r)
+                printf "        no findings %4d ms   %.2f ms per item; each of the %d warnings adds %.2f ms\n",
+                    mc, median(f, r), w, median(g, r)
+            }
+        }'
 }
 
 mkdir -p "$WORK"
 generate "$WORK/marked" 1
 generate "$WORK/unmarked" 0
+# The same marked items and checks with no finding to report: `expect_used` allowed.
+generate "$WORK/clean" 1
+printf '[rules]\nexpect_used = "allow"\n' >"$WORK/clean/aiguard.toml"
 # Same dependency versions as the workspace, nothing fetched.
 cp "$ROOT/Cargo.lock" "$WORK/Cargo.lock"
-printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
+printf '[workspace]\nmembers = ["marked", "unmarked", "clean"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 marks=$(grep -c '^#\[ai_generated' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
 # The items with a finding (`expect_used`, a warning under AIGUARD_BUILD=warn).
 warnings=$(grep -c '\.expect(' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
 lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
-echo "$N functions, $marks marked items, $lines lines; median of $RUNS builds (AIGUARD_BUILD=warn)"
+echo "$N functions, $marks marked items, $lines lines; medians of $RUNS rounds (AIGUARD_BUILD=warn)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "macro at opt-level 0 (cargo's default for build dependencies)"
 printf '\n[profile.dev.package.aiguard-macros]\nopt-level = 3\n[profile.dev.package.aiguard-lints]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
 run "aiguard-macros and aiguard-lints at opt-level 3 ([profile.dev.package.<name>] opt-level = 3)"
-printf '[workspace]\nmembers = ["marked", "unmarked"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
+printf '[workspace]\nmembers = ["marked", "unmarked", "clean"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
 run "macro at opt-level 3 ([profile.dev.build-override] opt-level = 3)"
