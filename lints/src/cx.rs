@@ -191,8 +191,8 @@ impl<'a> Cx<'a> {
     /// the tree as printed (identifiers and literals as written; rustc prints doc comments as
     /// comments, proc-macro2 as `doc` attributes) and then `use_text`, the tokens of the `use`
     /// trees `uses` was built from. Every needle lies within one token (an identifier, a
-    /// literal's text, one punctuation character), which printing with other spacing cannot
-    /// split, so [`Cx::file_mentions`] on `text` answers as on the file. Spans give no place
+    /// literal's text, a punctuation character, or an operator such as `==` whose characters
+    /// are joint and print together), which printing with other spacing cannot split, so [`Cx::file_mentions`] on `text` answers as on the file. Spans give no place
     /// in `text`: [`Cx::fn_mentions`] asks about the whole text.
     pub(crate) fn set_token_text(&mut self, text: std::sync::Arc<str>, use_text: String) {
         self.source = Some(text);
@@ -273,12 +273,16 @@ impl<'a> Cx<'a> {
     /// resolved path is written in the path itself (in `f`) or comes from the `use` or type
     /// alias that the path's first segment names (`use std::process::id;` .. `id()`,
     /// `use sha1::Sha1 as H;` .. `H::new()`, `type Sh = Command;` .. `Sh::new(..)`).
+    ///
+    /// The file's memoized answer comes first: both texts are in the file, and a needle lies
+    /// within one token, which the printed `use` trees write as the file does, so a file that
+    /// holds none of `needles` answers for every function at once.
     pub fn fn_mentions_path(
         &self,
         f: &crate::fnlike::FnLike<'_>,
         needles: &'static [&'static str],
     ) -> bool {
-        self.fn_mentions(f, needles) || self.uses_mention(needles)
+        self.file_mentions(needles) && (self.fn_mentions(f, needles) || self.uses_mention(needles))
     }
 
     /// Whether the text of the file's `use` trees and type aliases holds one of `needles`
@@ -478,33 +482,32 @@ mod tests {
         let config = Config::default();
         let mut cx = Cx::new(&config, UseMap::default());
         cx.set_source(Some(source.into()), &file.items);
+        let fns: Vec<FnLike<'_>> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Fn(f) => Some(FnLike {
+                    attrs: &f.attrs,
+                    sig: &f.sig,
+                    block: &f.block,
+                    kind: FnKind::Free,
+                }),
+                _ => None,
+            })
+            .collect();
         let mut seen = 0;
-        for item in &file.items {
-            let syn::Item::Fn(f) = item else { continue };
-            let f = FnLike {
-                attrs: &f.attrs,
-                sig: &f.sig,
-                block: &f.block,
-                kind: FnKind::Free,
-            };
+        for f in &fns {
             let start = f.sig.fn_token.span.byte_range().start;
             let end = f.block.brace_token.span.close().byte_range().end;
-            assert_eq!(cx.fn_range(&f), Some((start, end)));
+            assert_eq!(cx.fn_range(f), Some((start, end)));
             assert!(source[start..end].starts_with("fn ") && source[start..end].ends_with('}'));
             seen += 1;
         }
         assert_eq!(seen, 3);
         // A stand-in text gives no places, even one whose lines and columns would fit.
         cx.set_token_text(source.into(), String::new());
-        for item in &file.items {
-            let syn::Item::Fn(f) = item else { continue };
-            let f = FnLike {
-                attrs: &f.attrs,
-                sig: &f.sig,
-                block: &f.block,
-                kind: FnKind::Free,
-            };
-            assert_eq!(cx.fn_range(&f), None);
+        for f in &fns {
+            assert_eq!(cx.fn_range(f), None);
         }
     }
 }

@@ -14,21 +14,6 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 
-/// [`crate::cx::Cx::fn_mentions_path`], with the file's answer first: a file that holds none
-/// of `needles` skips the search of the file's `use` trees for each of them, for every
-/// function. Same answer when no needle can straddle two tokens of a `use` tree as printed
-/// (the text `fn_mentions_path` searches): a needle of identifier characters in that text is
-/// within one identifier, written as such in the file; a needle with a character no `use`
-/// tree holds (`-`, `\`, a quote) is not in that text at all. The function's own text is in
-/// the file.
-pub(crate) fn fn_mentions_path(
-    cx: &crate::cx::Cx<'_>,
-    f: &crate::fnlike::FnLike<'_>,
-    needles: &'static [&'static str],
-) -> bool {
-    cx.file_mentions(needles) && cx.fn_mentions_path(f, needles)
-}
-
 /// A needle list: the address and length of its `'static` slice.
 type Key = (usize, usize);
 

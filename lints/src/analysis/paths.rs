@@ -34,11 +34,16 @@ pub fn peel(mut expr: &syn::Expr) -> &syn::Expr {
 
 /// A string literal's value (through parens and `&`).
 pub fn lit_str(expr: &syn::Expr) -> Option<syn::LitStr> {
+    lit_str_ref(expr).cloned()
+}
+
+/// [`lit_str`], borrowed.
+pub fn lit_str_ref(expr: &syn::Expr) -> Option<&syn::LitStr> {
     match peel(expr) {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
             ..
-        }) => Some(s.clone()),
+        }) => Some(s),
         _ => None,
     }
 }

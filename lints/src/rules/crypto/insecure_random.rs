@@ -131,7 +131,7 @@ impl Rule for InsecureRandom {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        if !crate::mentions::fn_mentions_path(cx, f, NEEDLES) {
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let vocab = cx.vocab();

@@ -110,10 +110,7 @@ impl Rule for PasswordFastHash {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test()
-            || !cx.enabled(&Self::META)
-            || !crate::mentions::fn_mentions_path(cx, f, PATH_NEEDLES)
-        {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, PATH_NEEDLES) {
             return;
         }
         // The first hasher constructor bound to each name.

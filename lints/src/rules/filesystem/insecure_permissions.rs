@@ -225,10 +225,7 @@ impl Rule for InsecurePermissions {
 
     /// `let mode = 0o777; perms.set_mode(mode);`
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
-        if cx.in_test()
-            || !cx.enabled(&Self::META)
-            || !crate::mentions::fn_mentions_path(cx, f, SINK_NEEDLES)
-        {
+        if cx.in_test() || !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, SINK_NEEDLES) {
             return;
         }
         let locals = Locals::of(f.block);

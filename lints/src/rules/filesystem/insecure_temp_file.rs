@@ -201,7 +201,7 @@ impl Rule for InsecureTempFile {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        if !crate::mentions::fn_mentions_path(cx, f, NEEDLES) {
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let locals = Locals::of(f.block);

@@ -74,8 +74,8 @@ impl Rule for Toctou {
     fn check_fn(&self, cx: &mut Cx<'_>, f: &FnLike<'_>) {
         if cx.in_test()
             || !cx.enabled(&Self::META)
-            || !crate::mentions::fn_mentions_path(cx, f, CHECK_NEEDLES)
-            || !crate::mentions::fn_mentions_path(cx, f, USE_NEEDLES)
+            || !cx.fn_mentions_path(f, CHECK_NEEDLES)
+            || !cx.fn_mentions_path(f, USE_NEEDLES)
         {
             return;
         }

@@ -229,7 +229,7 @@ impl Rule for JwtValidationDisabled {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        if !crate::mentions::fn_mentions_path(cx, f, FN_NEEDLES) {
+        if !cx.fn_mentions_path(f, FN_NEEDLES) {
             return;
         }
         let mut aud_off: Vec<Span> = Vec::new();

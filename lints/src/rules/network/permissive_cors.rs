@@ -273,7 +273,7 @@ impl Rule for PermissiveCors {
         if cx.in_test() || !cx.enabled(&Self::META) {
             return;
         }
-        if !crate::mentions::fn_mentions_path(cx, f, NEEDLES) {
+        if !cx.fn_mentions_path(f, NEEDLES) {
             return;
         }
         let mut hits = Vec::new();

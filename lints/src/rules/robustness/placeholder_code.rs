@@ -209,14 +209,8 @@ fn doc_lit(attr: &syn::Attribute) -> Option<&syn::LitStr> {
     if !attr.path().is_ident("doc") {
         return None;
     }
-    let syn::Meta::NameValue(nv) = &attr.meta else {
-        return None;
-    };
-    match paths::peel(&nv.value) {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s),
+    match &attr.meta {
+        syn::Meta::NameValue(nv) => paths::lit_str_ref(&nv.value),
         _ => None,
     }
 }

@@ -80,7 +80,7 @@ impl Rule for UnboundedRead {
         // `HINTS` are names `for_each_name` gives (identifiers written in `f`), or segments a
         // `use` of the file gives a name written in `f` (`use axum::body::to_bytes as
         // collect;`): in `f`'s text or the file's `use` trees, a cheaper pre-check
-        if !cx.enabled(&Self::META) || !crate::mentions::fn_mentions_path(cx, f, HINTS) {
+        if !cx.enabled(&Self::META) || !cx.fn_mentions_path(f, HINTS) {
             return;
         }
         let mut hit = false;
