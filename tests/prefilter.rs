@@ -56,10 +56,7 @@ fn item_findings(source: &str, with_text: bool, config: &Config) -> Vec<String> 
         .collect();
     let mut uses_text = String::new();
     for item in &use_items {
-        if let syn::Item::Use(u) = item {
-            uses_text.push_str(&u.tree.to_token_stream().to_string());
-            uses_text.push('\n');
-        }
+        UseMap::push_alias_text(item, &mut uses_text);
     }
     let mut out = Vec::new();
     for item in items {

@@ -182,11 +182,7 @@ fn scan(stream: TokenStream, mut in_test: bool, out: &mut FileInfo) {
             Kind::Use => {
                 if let Ok(u) = syn::parse2::<syn::Item>(item.iter().cloned().collect()) {
                     out.uses.add_item(&u);
-                    if let syn::Item::Use(u) = &u {
-                        out.use_text
-                            .push_str(&quote::ToTokens::to_token_stream(&u.tree).to_string());
-                        out.use_text.push('\n');
-                    }
+                    UseMap::push_alias_text(&u, &mut out.use_text);
                 }
             }
             Kind::Mod => {

@@ -155,22 +155,12 @@ impl<'a> Cx<'a> {
     pub(crate) fn set_source(&mut self, source: Option<std::sync::Arc<str>>, items: &[syn::Item]) {
         fn collect(items: &[syn::Item], out: &mut String) {
             for item in items {
-                match item {
-                    syn::Item::Use(u) => {
-                        out.push_str(&quote::ToTokens::to_token_stream(&u.tree).to_string());
-                        out.push('\n');
-                    }
-                    // `uses` expands type aliases too (`UseMap::alias_target`)
-                    syn::Item::Type(t) => {
-                        out.push_str(&quote::ToTokens::to_token_stream(&t.ty).to_string());
-                        out.push('\n');
-                    }
-                    syn::Item::Mod(m) => {
-                        if let Some((_, items)) = &m.content {
-                            collect(items, out);
-                        }
-                    }
-                    _ => {}
+                if let syn::Item::Mod(m) = item
+                    && let Some((_, items)) = &m.content
+                {
+                    collect(items, out);
+                } else {
+                    UseMap::push_alias_text(item, out);
                 }
             }
         }

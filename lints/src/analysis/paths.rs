@@ -204,6 +204,19 @@ impl UseMap {
         m
     }
 
+    /// Appends to `out` the tokens of `item` that the map takes aliases from, printed, one
+    /// line: a `use` item's tree, a type alias's type (`UseMap::alias_target` expands both).
+    /// The text name-based pre-filters search for the segments of resolved paths.
+    pub fn push_alias_text(item: &syn::Item, out: &mut String) {
+        let tokens = match item {
+            syn::Item::Use(u) => quote::ToTokens::to_token_stream(&u.tree),
+            syn::Item::Type(t) => quote::ToTokens::to_token_stream(&t.ty),
+            _ => return,
+        };
+        out.push_str(&tokens.to_string());
+        out.push('\n');
+    }
+
     /// Records the `use` declarations of one item (recursing into inline modules).
     pub fn add_item(&mut self, item: &syn::Item) {
         match item {
