@@ -9,7 +9,8 @@
 //! - A build script (`build.rs`).
 //!
 //! The file is found through the span of the item's first token (`Span::local_file`) and
-//! lexed by the compiler once per file and process, then scanned for `use` items (top level
+//! lexed once per file and process (in proc-macro2's own implementation when the item is
+//! checked on the mirror's copy, see `mirror`), then scanned for `use` items (top level
 //! and inline modules, as the engine's `UseMap` reads a file) and for marked items inside
 //! test code. The marked item is recognised among those by its normalized tokens (the
 //! review digest's normalization, which leaves out the marker itself).
@@ -17,7 +18,7 @@
 //! Not seen: a `#[cfg(test)] mod tests;` declared in another file (the declaring file is not
 //! read), and items a macro generates (their tokens are not in the file as written).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -25,7 +26,7 @@ use std::time::SystemTime;
 
 use aiguard_lints::analysis::paths::UseMap;
 use aiguard_lints::{ItemCtx, ItemText};
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use crate::shape::{self, Kind};
 
@@ -41,26 +42,55 @@ struct FileInfo {
 
 /// A file's info, with the modification time and length it was read at: a long-lived host
 /// (rust-analyzer's proc-macro server) sees files change. Per thread: the engine's `UseMap`
-/// is not `Sync`, and expansions of one crate run on one thread.
-type Cache = RefCell<HashMap<PathBuf, (Option<SystemTime>, u64, Rc<FileInfo>)>>;
+/// is not `Sync`, and expansions of one crate run on one thread. Keyed by the file and by
+/// whose tokens the info holds, the compiler's or proc-macro2's own (see `mirror`), which
+/// must not meet.
+type Cache = RefCell<HashMap<(PathBuf, bool), (Option<SystemTime>, u64, Rc<FileInfo>)>>;
 
-/// The context of the item whose tokens are `item`.
-pub fn item_ctx(item: &TokenStream) -> ItemCtx {
+thread_local! {
+    static CACHE: Cache = RefCell::new(HashMap::new());
+    /// Bytes proc-macro2's own implementation has lexed on this thread since it last forgot.
+    static LEXED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// proc-macro2's own implementation keeps every text it lexes, for its spans' positions.
+/// Past this many bytes the copies are forgotten (and files scanned again when needed).
+const FORGET_AFTER: usize = 64 << 20;
+
+/// The absolute path of the file the item's first token is in (compiler tokens); `None`
+/// outside a proc macro and for spans with no file on disk.
+pub fn source_file_of(item: &TokenStream) -> Option<PathBuf> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    let path = item
+        .clone()
+        .into_iter()
+        .next()?
+        .span()
+        .unwrap()
+        .local_file()?;
+    if path.is_absolute() {
+        Some(path)
+    } else {
+        // rustc's paths are relative to the directory it runs in.
+        std::env::current_dir().ok().map(|cwd| cwd.join(path))
+    }
+}
+
+/// The context of the item whose tokens are `item` and whose printed tokens are `text`, in
+/// the file at `path`. `copy`: the tokens are proc-macro2's own (the mirror's copy).
+pub fn item_ctx(path: Option<&Path>, text: &str, item: &TokenStream, copy: bool) -> ItemCtx {
     let mut ctx = ItemCtx {
         is_test: std::env::var_os("CARGO_TARGET_TMPDIR").is_some(),
-        // One call to the compiler for the whole item: its tokens, for the rules' pre-filters.
+        // The item's tokens, for the rules' pre-filters.
         text: Some(ItemText {
-            item: item.to_string(),
+            item: text.to_string(),
             uses: String::new(),
         }),
         ..ItemCtx::default()
     };
-    let Some(path) = item
-        .clone()
-        .into_iter()
-        .next()
-        .and_then(|t| source_file(t.span()))
-    else {
+    let Some(path) = path else {
         return ctx;
     };
     if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -69,7 +99,7 @@ pub fn item_ctx(item: &TokenStream) -> ItemCtx {
         ctx.is_test |= aiguard_lints::scope::is_test_path(rel);
     }
     ctx.is_build_script = path.file_name().is_some_and(|n| n == "build.rs");
-    let Some(info) = file_info(&path) else {
+    let Some(info) = file_info(path, copy) else {
         return ctx;
     };
     if !info.test_items.is_empty() && !ctx.is_test {
@@ -83,30 +113,28 @@ pub fn item_ctx(item: &TokenStream) -> ItemCtx {
     ctx
 }
 
-/// The absolute path of the file a compiler span points into; `None` outside a proc macro
-/// and for spans with no file on disk.
-fn source_file(span: Span) -> Option<PathBuf> {
-    if !proc_macro::is_available() {
-        return None;
-    }
-    let path = span.unwrap().local_file()?;
-    if path.is_absolute() {
-        Some(path)
-    } else {
-        // rustc's paths are relative to the directory it runs in.
-        std::env::current_dir().ok().map(|cwd| cwd.join(path))
+/// After a check on the mirror's copy (`lexed` bytes of item text), still under
+/// `mirror::Forced`: once the texts lexed add up to [`FORGET_AFTER`], drops the file infos
+/// made of copies and frees proc-macro2's record of the texts (no copy's span is alive).
+pub fn forget_copies_when_large(lexed: usize) {
+    let total = LEXED.with(|l| {
+        l.set(l.get() + lexed);
+        l.get()
+    });
+    if total >= FORGET_AFTER {
+        CACHE.with(|c| c.borrow_mut().retain(|(_, copy), _| !copy));
+        proc_macro2::extra::invalidate_current_thread_spans();
+        LEXED.with(|l| l.set(0));
     }
 }
 
-fn file_info(path: &Path) -> Option<Rc<FileInfo>> {
-    thread_local! {
-        static CACHE: Cache = RefCell::new(HashMap::new());
-    }
+fn file_info(path: &Path, copy: bool) -> Option<Rc<FileInfo>> {
     let meta = std::fs::metadata(path).ok()?;
     let stamp = (meta.modified().ok(), meta.len());
+    let key = (path.to_path_buf(), copy);
     let cached = CACHE.with(|c| {
         c.borrow()
-            .get(path)
+            .get(&key)
             .filter(|(modified, len, _)| (*modified, *len) == stamp)
             .map(|(_, _, info)| Rc::clone(info))
     });
@@ -114,10 +142,13 @@ fn file_info(path: &Path) -> Option<Rc<FileInfo>> {
         return cached;
     }
     let text = std::fs::read_to_string(path).ok()?;
+    if copy {
+        LEXED.with(|l| l.set(l.get() + text.len()));
+    }
     let info = Rc::new(scan_file(&text)?);
     CACHE.with(|c| {
         c.borrow_mut()
-            .insert(path.to_path_buf(), (stamp.0, stamp.1, Rc::clone(&info)));
+            .insert(key, (stamp.0, stamp.1, Rc::clone(&info)));
     });
     Some(info)
 }

@@ -23,10 +23,11 @@ use crate::config::{self, Loaded};
 use crate::context;
 use crate::emit::{self, Additions, Diag};
 use crate::lint_attrs;
+use crate::mirror::{self, Forced, Mirror};
 use crate::nested;
-use crate::shape::{self, Shape};
+use crate::shape::Shape;
 
-/// Items whose nesting costs more than this (see `shape::nesting_cost`) are not parsed: at
+/// Items whose nesting costs more than this (see `Mirror::cost`) are not parsed: at
 /// most 64 nested generic types, 128 nested blocks or 256 nested parentheses, a third of
 /// what overflows the compiler's stack, leaving room for the engine's walk and for whatever
 /// rustc already has on the stack. Real code stays far below.
@@ -126,6 +127,7 @@ fn is_rust_analyzer(var: Env<'_>) -> bool {
 }
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let _one_at_a_time = mirror::lock();
     let mode = Mode::from_env();
     if mode == Mode::Dependency {
         return item;
@@ -146,16 +148,17 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut shape = shape;
     let mut add = Additions::default();
     let mut diags: Vec<(Level, Diag)> = Vec::new();
-    let Args {
-        marker,
-        problems,
-        nested,
-    } = crate::args::parse(args);
-    for p in problems {
-        diags.push((Level::Deny, problem_diag(p, "invalid_argument")));
-    }
-
     let loaded = config::get();
+    let mirror = Mirror::new(&args, &item, MAX_NESTING);
+    let Outcome {
+        marker,
+        nested,
+        arg_diags,
+        check_diags,
+        has_nested_marker,
+    } = run(args, item, &mirror, &loaded.config);
+    diags.extend(arg_diags);
+
     // Once per crate; as warnings they need an item that can hold them.
     let can_report = mode == Mode::Check || emit::has_slot(&shape);
     if !loaded.errors.is_empty() && can_report && loaded.take_errors_turn() {
@@ -173,16 +176,11 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     // The rules allowed here: this marker's, and an enclosing marker's.
     let mut allows: Vec<String> = nested.clone().unwrap_or_default();
     allows.extend(marker.allow.iter().map(|a| a.rule.to_string()));
-    if nested.is_some() {
-        // The enclosing item's expansion checked this item; pass the allows further in.
+    // Nested: the enclosing item's expansion checked this item; pass the allows further in.
+    if nested.is_some() || has_nested_marker {
         shape.tokens = nested::mark(shape.tokens, &allows);
-    } else {
-        let checked = check(item, &marker, &loaded.config);
-        diags.extend(checked.diags);
-        if checked.has_nested_marker {
-            shape.tokens = nested::mark(shape.tokens, &allows);
-        }
     }
+    diags.extend(check_diags);
 
     for (level, d) in diags {
         if level == Level::Deny && mode == Mode::Check {
@@ -221,20 +219,120 @@ fn with_allows(marker: &AiMarker, rules: &[String]) -> AiMarker {
     m
 }
 
-/// What checking the item found.
-struct Checked {
-    diags: Vec<(Level, Diag)>,
+/// What the arguments and the item gave, every span the compiler's.
+struct Outcome {
+    marker: AiMarker,
+    /// `Some` when an enclosing marked item has checked this one (see `args::Args`).
+    nested: Option<Vec<String>>,
+    arg_diags: Vec<(Level, Diag)>,
+    check_diags: Vec<(Level, Diag)>,
     /// The item holds another marker, which must be told it was checked.
     has_nested_marker: bool,
 }
 
-/// Runs the engine on the item, seen in its file: its findings, and its problems.
-fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Checked {
+/// Parses the arguments and checks the item: on the mirror's copy in proc-macro2's own
+/// implementation when it is faithful (see `mirror`), else on the compiler's tokens.
+fn run(args: TokenStream, item: TokenStream, mirror: &Mirror, config: &Config) -> Outcome {
+    let path = context::source_file_of(&item);
+    if mirror.faithful && mirror.cost <= MAX_NESTING {
+        let forced = Forced::new();
+        if let Some((args, item, anchor)) = mirror.lex() {
+            let out = run_on(
+                args,
+                item,
+                mirror,
+                path.as_deref(),
+                config,
+                Tokens::Copy(&|span| mirror.span(span, anchor)),
+            );
+            context::forget_copies_when_large(mirror.item_text().len());
+            drop(forced);
+            return out;
+        }
+        drop(forced);
+    }
+    run_on(
+        args,
+        item,
+        mirror,
+        path.as_deref(),
+        config,
+        Tokens::Compiler,
+    )
+}
+
+/// Whose tokens [`run_on`] gets.
+#[derive(Clone, Copy)]
+enum Tokens<'a> {
+    /// The mirror's copy, and the map of its spans to the compiler's.
+    Copy(&'a dyn Fn(Span) -> Span),
+    Compiler,
+}
+
+impl Tokens<'_> {
+    fn span(self, span: Span) -> Span {
+        match self {
+            Tokens::Copy(map) => map(span),
+            Tokens::Compiler => span,
+        }
+    }
+}
+
+/// [`run`] on one set of tokens.
+fn run_on(
+    args: TokenStream,
+    item: TokenStream,
+    mirror: &Mirror,
+    path: Option<&Path>,
+    config: &Config,
+    tokens: Tokens<'_>,
+) -> Outcome {
+    let map = &|span| tokens.span(span);
+    let Args {
+        mut marker,
+        problems,
+        nested,
+    } = crate::args::parse(args);
+    let arg_diags = problems
+        .into_iter()
+        .map(|p| (Level::Deny, problem_diag(p, "invalid_argument", map)))
+        .collect();
+    let (check_diags, has_nested_marker) = if nested.is_some() {
+        (Vec::new(), false)
+    } else {
+        check(item, mirror, path, &marker, config, tokens)
+    };
+    // The marker outlives the copy's spans.
+    marker.reviewed_span = marker.reviewed_span.map(map);
+    marker.digest_span = marker.digest_span.map(map);
+    for a in &mut marker.allow {
+        a.span = map(a.span);
+    }
+    Outcome {
+        marker,
+        nested,
+        arg_diags,
+        check_diags,
+        has_nested_marker,
+    }
+}
+
+/// Runs the engine on the item, seen in its file: its findings and problems, and whether it
+/// holds another marker.
+fn check(
+    item: TokenStream,
+    mirror: &Mirror,
+    path: Option<&Path>,
+    marker: &AiMarker,
+    config: &Config,
+    tokens: Tokens<'_>,
+) -> (Vec<(Level, Diag)>, bool) {
+    let map = &|span| tokens.span(span);
     let mut out = Vec::new();
     let mut has_nested_marker = false;
-    if shape::nesting_cost(&item, MAX_NESTING) > MAX_NESTING {
+    if mirror.cost > MAX_NESTING {
         let d = Diag::new(
-            Span::call_site(),
+            map(Span::call_site()),
             "skipped",
             "item nested too deeply for aiguard to check",
         )
@@ -243,63 +341,64 @@ fn check(item: TokenStream, marker: &AiMarker, config: &Config) -> Checked {
                 .to_string(),
         ));
         out.push((Level::Warn, d));
-    } else {
-        match syn::parse2::<syn::Item>(item.clone()) {
-            Ok(parsed) => {
-                has_nested_marker = nested::has_marker(&parsed);
-                let ctx = context::item_ctx(&item);
-                let report = aiguard_lints::check_item_in(&parsed, marker, config, ctx);
-                for f in report.findings {
-                    if f.level != Level::Allow {
-                        out.push((f.level, finding_diag(f)));
-                    }
-                }
-                // Depth limits of the walk: one note per item is enough. Other problems are
-                // the arguments of markers nested in the item, which their own expansion
-                // reports too (rustc shows identical diagnostics once).
-                let mut skipped = false;
-                for p in report.problems {
-                    if p.message.contains("too deeply") {
-                        if !std::mem::replace(&mut skipped, true) {
-                            out.push((Level::Warn, problem_diag(p, "skipped")));
-                        }
-                    } else {
-                        out.push((Level::Deny, problem_diag(p, "invalid_argument")));
-                    }
+        return (out, false);
+    }
+    match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(parsed) => {
+            has_nested_marker = nested::has_marker(&parsed);
+            let ctx = context::item_ctx(
+                path,
+                mirror.item_text(),
+                &item,
+                matches!(tokens, Tokens::Copy(_)),
+            );
+            let report = aiguard_lints::check_item_in(&parsed, marker, config, ctx);
+            for f in report.findings {
+                if f.level != Level::Allow {
+                    out.push((f.level, finding_diag(f, map)));
                 }
             }
-            // An item of an extern block (`safe fn f();`) is no `syn::Item`; it has no body
-            // to check.
-            Err(_) if syn::parse2::<syn::ForeignItem>(item.clone()).is_ok() => {}
-            Err(err) => {
-                let d = Diag::new(
-                    err.span(),
-                    "parse_error",
-                    format!("aiguard could not parse this item: {err}"),
-                )
-                .help(Some(
-                    "move the item out of `#[ai_generated]`, and report the syntax aiguard does not know"
-                        .to_string(),
-                ));
-                out.push((Level::Deny, d));
+            // Depth limits of the walk: one note per item is enough. Other problems are
+            // the arguments of markers nested in the item, which their own expansion
+            // reports too (rustc shows identical diagnostics once).
+            let mut skipped = false;
+            for p in report.problems {
+                if p.message.contains("too deeply") {
+                    if !std::mem::replace(&mut skipped, true) {
+                        out.push((Level::Warn, problem_diag(p, "skipped", map)));
+                    }
+                } else {
+                    out.push((Level::Deny, problem_diag(p, "invalid_argument", map)));
+                }
             }
         }
+        // An item of an extern block (`safe fn f();`) is no `syn::Item`; it has no body
+        // to check.
+        Err(_) if syn::parse2::<syn::ForeignItem>(item.clone()).is_ok() => {}
+        Err(err) => {
+            let d = Diag::new(
+                map(err.span()),
+                "parse_error",
+                format!("aiguard could not parse this item: {err}"),
+            )
+            .help(Some(
+                "move the item out of `#[ai_generated]`, and report the syntax aiguard does not know"
+                    .to_string(),
+            ));
+            out.push((Level::Deny, d));
+        }
     }
-
-    Checked {
-        diags: out,
-        has_nested_marker,
-    }
+    (out, has_nested_marker)
 }
 
-fn problem_diag(p: Problem, name: &str) -> Diag {
-    Diag::new(p.span, name, p.message).help(p.help)
+fn problem_diag(p: Problem, name: &str, map: &dyn Fn(Span) -> Span) -> Diag {
+    Diag::new(map(p.span), name, p.message).help(p.help)
 }
 
-fn finding_diag(f: Finding) -> Diag {
-    let mut d = Diag::new(f.span, f.rule.name, f.message).help(f.help);
+fn finding_diag(f: Finding, map: &dyn Fn(Span) -> Span) -> Diag {
+    let mut d = Diag::new(map(f.span), f.rule.name, f.message).help(f.help);
     for label in f.labels {
-        d.notes.push(match line_of(label.span) {
+        d.notes.push(match line_of(map(label.span)) {
             Some(line) => format!("{} (line {line})", label.text),
             None => label.text,
         });

@@ -23,6 +23,7 @@ mod context;
 mod emit;
 mod expand;
 mod lint_attrs;
+mod mirror;
 mod nested;
 mod shape;
 
