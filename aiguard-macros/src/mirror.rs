@@ -422,4 +422,69 @@ mod tests {
         );
         assert!(Mirror::new(&TokenStream::new(), &item, 256).faithful);
     }
+
+    /// Every item of every rule fixture, checked on its own as the macro checks it: on the
+    /// copy, the findings and their places (mapped back) are those of the original tokens.
+    #[test]
+    fn fixtures_check_the_same_on_the_copy() {
+        fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir)
+                .expect("fixtures directory")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            entries.sort();
+            for path in entries {
+                if path.is_dir() {
+                    rs_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        type Seen = Vec<(String, String, (usize, usize), Vec<(usize, usize)>)>;
+        fn seen(report: aiguard_lints::Report, map: &dyn Fn(Span) -> Span) -> Seen {
+            let at = |s: Span| {
+                let lc = map(s).start();
+                (lc.line, lc.column)
+            };
+            report
+                .findings
+                .into_iter()
+                .map(|f| {
+                    let labels = f.labels.iter().map(|l| at(l.span)).collect();
+                    (f.rule.name.to_string(), f.message, at(f.span), labels)
+                })
+                .collect()
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
+        let mut files = Vec::new();
+        rs_files(&root.join("fixtures/rules"), &mut files);
+        files.push(root.join("prefilter/aliases.rs"));
+        let config = aiguard_lints::Config::default();
+        let marker = aiguard_lints::AiMarker::default();
+        let (mut items, mut fired) = (0, 0);
+        for path in &files {
+            let source = std::fs::read_to_string(path).expect("fixture");
+            let file = syn::parse_file(&source).expect("fixture parses");
+            for item in &file.items {
+                let tokens = quote::ToTokens::to_token_stream(item);
+                let m = Mirror::new(&TokenStream::new(), &tokens, crate::expand::MAX_NESTING);
+                assert!(m.faithful, "{}: {}", path.display(), m.item_text());
+                let (_, copy, anchor) = m.lex().expect("the copy lexes");
+                let copy: syn::Item = syn::parse2(copy).expect("the copy parses");
+                let check = |i: &syn::Item| {
+                    aiguard_lints::check_item_in(i, &marker, &config, Default::default())
+                };
+                let want = seen(check(item), &|s| s);
+                let got = seen(check(&copy), &|s| m.span(s, anchor));
+                assert_eq!(got, want, "{}: {}", path.display(), m.item_text());
+                items += 1;
+                fired += want.len();
+            }
+        }
+        assert!(
+            items > 500 && fired > 500,
+            "{items} items, {fired} findings"
+        );
+    }
 }
