@@ -99,8 +99,19 @@ fn reviewed_then_changed(a: u32) -> u32 {
     a.saturating_add(1)
 }
 
+/// A marked item that a `macro_rules!` makes: `$value` reaches the attribute as an invisible
+/// group, so the item is checked on the compiler's tokens rather than on a copy.
+macro_rules! api_key {
+    ($name:ident, $value:expr) => {
+        #[ai_generated]
+        const $name: &str = $value;
+    };
+}
+
+api_key!(GENERATED_API_KEY, "sk_live_51HqLyjWDarjtT1zdp7dc");
+
 fn main() {
-    let _ = (BILLING_API_KEY, verify_signature(b"a", b"b"), insecure_client());
+    let _ = (BILLING_API_KEY, GENERATED_API_KEY, verify_signature(b"a", b"b"), insecure_client());
     let _ = (share(Path::new("x")), refresh_tokens(), without_newline(""), decode(Vec::new()));
     let _ = (bump(&Mutex::new(0), async {}), reviewed_then_changed(1));
     let _ = (delete_user(&Connection, "x"), verify_webhook(b"", ""));
