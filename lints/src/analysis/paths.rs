@@ -195,6 +195,15 @@ impl std::fmt::Debug for UseMap {
     }
 }
 
+/// `use a::b::ai_generated;`: a path to the marker, not renamed.
+fn is_marker_import(tree: &syn::UseTree) -> bool {
+    match tree {
+        syn::UseTree::Path(p) => is_marker_import(&p.tree),
+        syn::UseTree::Name(n) => n.ident == "ai_generated",
+        _ => false,
+    }
+}
+
 impl UseMap {
     pub fn from_items(items: &[syn::Item]) -> Self {
         let mut m = UseMap::default();
@@ -206,9 +215,13 @@ impl UseMap {
 
     /// Appends to `out` the tokens of `item` that the map takes aliases from, printed, one
     /// line: a `use` item's tree, a type alias's type (`UseMap::alias_target` expands both).
-    /// The text name-based pre-filters search for the segments of resolved paths.
+    /// The text name-based pre-filters search for the segments of resolved paths. The
+    /// marker's own import (`use aiguard_macros::ai_generated;`) is left out: every marked
+    /// file has one, no rule resolves a path through it, and its text would only wake the
+    /// filters of needles such as `gen`.
     pub fn push_alias_text(item: &syn::Item, out: &mut String) {
         let tokens = match item {
+            syn::Item::Use(u) if is_marker_import(&u.tree) => return,
             syn::Item::Use(u) => quote::ToTokens::to_token_stream(&u.tree),
             syn::Item::Type(t) => quote::ToTokens::to_token_stream(&t.ty),
             _ => return,
@@ -407,6 +420,27 @@ mod tests {
 
     fn path(s: &str) -> syn::Path {
         syn::parse_str(s).expect("test path parses")
+    }
+
+    /// Use trees and aliased types are printed one a line; the marker's own import is not.
+    #[test]
+    fn alias_text() {
+        let file: syn::File = syn::parse_str(
+            "use aiguard_macros::ai_generated;\n\
+             use rand::{random, ai_generated};\n\
+             use m::ai_generated as gen;\n\
+             type Sh = std::process::Command;\n\
+             fn f() {}",
+        )
+        .expect("test source parses");
+        let mut text = String::new();
+        for item in &file.items {
+            UseMap::push_alias_text(item, &mut text);
+        }
+        assert_eq!(
+            text,
+            "rand :: { random , ai_generated }\nm :: ai_generated as gen\nstd :: process :: Command\n"
+        );
     }
 
     #[test]
