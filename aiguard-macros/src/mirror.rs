@@ -473,7 +473,12 @@ mod tests {
                 let (_, copy, anchor) = m.lex().expect("the copy lexes");
                 let copy: syn::Item = syn::parse2(copy).expect("the copy parses");
                 let check = |i: &syn::Item| {
-                    aiguard_lints::check_item_in(i, &marker, &config, Default::default())
+                    aiguard_lints::check_item_in(
+                        i,
+                        &marker,
+                        &config,
+                        aiguard_lints::ItemCtx::default(),
+                    )
                 };
                 let want = seen(check(item), &|s| s);
                 let got = seen(check(&copy), &|s| m.span(s, anchor));
