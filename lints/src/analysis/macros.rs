@@ -339,9 +339,17 @@ pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
     if nested_too_deep(&mac.tokens) {
         return None;
     }
-    let list = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
-    if let Ok(list) = list {
-        return Some(list.into_iter().collect());
+    let shape = ListShape::of(&mac.tokens);
+    if shape.impossible {
+        return None;
+    }
+    if shape.semis == 0 {
+        let list =
+            Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
+        return list.ok().map(|l| l.into_iter().collect());
+    }
+    if shape.semis > 1 {
+        return None;
     }
     // `vec![elem; n]`
     let repeat = |input: syn::parse::ParseStream<'_>| -> syn::Result<Vec<syn::Expr>> {
@@ -351,6 +359,57 @@ pub fn parse_expr_list(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
         Ok(vec![elem, n])
     };
     repeat.parse2(mac.tokens.clone()).ok()
+}
+
+/// What the top level of a macro body says about it being a list of expressions, read
+/// before parsing it: most bodies that are not (`quote!`, `cfg_if!`, bindings generators'
+/// `link!("a.dll" "system" fn ..)`) show it in their first tokens, and a failed parse of
+/// a long body costs as much as a good one.
+struct ListShape {
+    /// Top-level `;`s: none in a list, one in `[elem; n]`.
+    semis: usize,
+    /// Top-level tokens no expression list holds: `$`, `=>`, `#` not opening an attribute's
+    /// `[..]`, two literals in a row.
+    impossible: bool,
+}
+
+impl ListShape {
+    fn of(tokens: &TokenStream) -> ListShape {
+        let mut shape = ListShape {
+            semis: 0,
+            impossible: false,
+        };
+        let mut prev: Option<TokenTree> = None;
+        for tt in tokens.clone() {
+            let impossible = match (&prev, &tt) {
+                (_, TokenTree::Punct(p)) if p.as_char() == '$' => true,
+                (Some(TokenTree::Punct(eq)), TokenTree::Punct(gt)) => {
+                    eq.as_char() == '='
+                        && eq.spacing() == proc_macro2::Spacing::Joint
+                        && gt.as_char() == '>'
+                }
+                (Some(TokenTree::Punct(hash)), next) if hash.as_char() == '#' => !matches!(
+                    next,
+                    TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Bracket
+                ),
+                (Some(TokenTree::Literal(_)), TokenTree::Literal(_)) => true,
+                _ => false,
+            };
+            if impossible {
+                shape.impossible = true;
+                return shape;
+            }
+            if let TokenTree::Punct(p) = &tt
+                && p.as_char() == ';'
+            {
+                shape.semis += 1;
+            }
+            prev = Some(tt);
+        }
+        // A trailing `#` opens nothing.
+        shape.impossible = matches!(&prev, Some(TokenTree::Punct(p)) if p.as_char() == '#');
+        shape
+    }
 }
 
 /// The expressions a rule should see inside a macro call: format-family bodies through
@@ -404,6 +463,44 @@ mod tests {
             ")".repeat(MAX_BODY_NESTING + 1)
         ));
         assert!(parse_format_args(&fmt).args.is_empty());
+    }
+
+    /// Bodies that cannot be expression lists are told apart before parsing, and what
+    /// parses still parses.
+    #[test]
+    fn list_shapes() {
+        let list = |src: &str| parse_expr_list(&mac(src)).map(|v| v.len());
+        assert_eq!(list("vec![1, 2, 3]"), Some(3));
+        assert_eq!(list("vec![0u8; 16]"), Some(2));
+        assert_eq!(list("assert!(#[cfg(x)] a, \"m\")"), Some(2));
+        assert_eq!(list("assert!(match x { A => 1, _ => 2 } == 1)"), Some(1));
+        assert_eq!(list("assert!(x as u8 == 1, \"a\" )"), Some(2));
+        assert_eq!(list("m!(a; b; c)"), None);
+        assert_eq!(list("m!(a, b;)"), None);
+        for body in [
+            "quote!(#name + 1)",
+            "quote!(#(#items),*)",
+            "m!($x)",
+            "m!(A => 1)",
+            "link!(\"kernel32.dll\" \"system\" fn f())",
+            "m!(x #)",
+        ] {
+            let m = mac(body);
+            assert!(ListShape::of(&m.tokens).impossible, "{body}");
+            assert_eq!(parse_expr_list(&m).map(|v| v.len()), None, "{body}");
+        }
+        // Without the pre-check, syn rejects the same bodies.
+        for body in [
+            "quote!(#name + 1)",
+            "m!($x)",
+            "m!(A => 1)",
+            "link!(\"a\" \"b\" fn f())",
+        ] {
+            let m = mac(body);
+            let parsed =
+                Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated.parse2(m.tokens.clone());
+            assert!(parsed.is_err(), "{body}");
+        }
     }
 
     #[test]
