@@ -178,8 +178,8 @@ impl<'a> Cx<'a> {
     }
 
     /// For a tree with no source text at hand (the macro's item): `text` holds every token of
-    /// the tree as printed (identifiers and literals as written; rustc prints doc comments as
-    /// comments, proc-macro2 as `doc` attributes) and then `use_text`, the tokens of the `use`
+    /// the tree as printed (identifiers and literals as written, doc comments as comments or as
+    /// `doc` attributes, as the printer has it) and then `use_text`, the tokens of the `use`
     /// trees `uses` was built from. Every needle lies within one token (an identifier, a
     /// literal's text, a punctuation character, or an operator such as `==` whose characters
     /// are joint and print together), which printing with other spacing cannot split, so [`Cx::file_mentions`] on `text` answers as on the file. Spans give no place

@@ -117,9 +117,10 @@ pub struct ItemCtx {
     pub is_test: bool,
     /// The item is in a build script (`build.rs`).
     pub is_build_script: bool,
-    /// The item's tokens printed (`TokenStream::to_string`) and the tokens of the `use`
-    /// trees `file_uses` holds, each `use` tree printed on its own line. With it, the rules'
-    /// source pre-filters skip what the item cannot hold (see [`ItemText`]).
+    /// The item's tokens printed (as `TokenStream::to_string` or the macro's walk over them
+    /// prints them) and the tokens of the `use` trees `file_uses` holds, each `use` tree
+    /// printed on its own line. With it, the rules' source pre-filters skip what the item
+    /// cannot hold (see [`ItemText`]).
     pub text: Option<ItemText>,
 }
 
