@@ -154,6 +154,11 @@ fn file_info(path: &Path, copy: bool) -> Option<Rc<FileInfo>> {
 }
 
 fn scan_file(text: &str) -> Option<FileInfo> {
+    scan_text(text, true)
+}
+
+/// [`scan_file`]; `outline`: lex the file's outline (see `outline`) rather than all of it.
+fn scan_text(text: &str, outline: bool) -> Option<FileInfo> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // A shebang line is no token.
     let text = match text.strip_prefix("#!") {
@@ -162,7 +167,13 @@ fn scan_file(text: &str) -> Option<FileInfo> {
         }
         _ => text,
     };
-    let tokens: TokenStream = text.parse().ok()?;
+    // Lexing into token trees is most of the cost; the outline leaves out what is not read.
+    let outlined = if outline {
+        crate::outline::outline(text)
+    } else {
+        None
+    };
+    let tokens: TokenStream = outlined.as_deref().unwrap_or(text).parse().ok()?;
     let mut info = FileInfo::default();
     scan(tokens, false, &mut info);
     Some(info)
@@ -338,5 +349,64 @@ mod tests {
         let info = scan_file("#![cfg(test)]\n#[ai_generated] fn a() {}\n").unwrap();
         assert_eq!(info.test_items.len(), 1);
         assert!(scan_file("fn f( {\n").is_none());
+    }
+
+    /// The outline gives the scan what the whole file gives it, on every file of this
+    /// repository (fixtures, the engine's sources with their test modules, the demo).
+    #[test]
+    fn outline_scans_as_the_whole_file() {
+        fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for path in entries.map(|e| e.expect("entry").path()) {
+                if path.is_dir() && !path.ends_with("target") {
+                    rs_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let info = |text: &str, outline: bool| {
+            scan_text(text, outline).map(|i| (format!("{:?}", i.uses), i.use_text, i.test_items))
+        };
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in [
+            "tests",
+            "lints/src",
+            "aiguard-macros/src",
+            "cargo-aiguard/src",
+        ] {
+            rs_files(&root.join(dir), &mut files);
+        }
+        let (mut outlined, mut marked) = (0, 0);
+        for path in &files {
+            let source = std::fs::read_to_string(path).expect("source file");
+            // As written, as test code (`#![cfg(test)]`), and with a test module of marked
+            // items.
+            let variants = [
+                source.clone(),
+                format!("#![cfg(test)]\n{source}"),
+                format!(
+                    "{source}\n#[cfg(test)]\nmod extra_tests {{\n    use super::*;\n    \
+                     #[ai_generated]\n    fn t(x: Option<u8>) -> u8 {{ x.unwrap() }}\n    \
+                     #[test]\n    fn u() {{ #[ai_generated] fn v() {{ w(); }} }}\n}}\n"
+                ),
+            ];
+            for text in &variants {
+                if crate::outline::outline(text).is_none() {
+                    continue;
+                }
+                let whole = info(text, false);
+                assert_eq!(info(text, true), whole, "{}", path.display());
+                outlined += 1;
+                marked += whole.map_or(0, |w| w.2.len());
+            }
+        }
+        assert!(
+            outlined > 300 && marked > 300,
+            "{outlined} files, {marked} marked test items"
+        );
     }
 }

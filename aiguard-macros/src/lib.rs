@@ -25,6 +25,7 @@ mod expand;
 mod lint_attrs;
 mod mirror;
 mod nested;
+mod outline;
 mod shape;
 
 use proc_macro::TokenStream;

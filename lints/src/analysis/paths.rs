@@ -186,10 +186,13 @@ impl std::fmt::Debug for UseMap {
         consts.sort();
         let mut defined: Vec<&String> = self.defined.iter().collect();
         defined.sort();
+        // in key order, so that equal maps print alike
+        let map: std::collections::BTreeMap<_, _> = self.map.iter().collect();
+        let types: std::collections::BTreeMap<_, _> = self.types.iter().collect();
         f.debug_struct("UseMap")
-            .field("map", &self.map)
+            .field("map", &map)
             .field("consts", &consts)
-            .field("types", &self.types)
+            .field("types", &types)
             .field("defined", &defined)
             .finish()
     }
