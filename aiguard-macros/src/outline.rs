@@ -5,11 +5,11 @@
 //!
 //! rustc's own lexer (`ra_ap_rustc_lexer`, no token trees, no allocation per token) finds
 //! the brace groups. A group at module level keeps its contents when it is part of a `use`
-//! item (`use a::{b, c};`), the body of an item whose attributes name `ai_generated` or
-//! `test`, holds the text `ai_generated`, or follows an inner attribute naming `test`: the
-//! scan searches test code for marked items, whose tokens it compares. A `mod` body is
-//! outlined in turn; other groups become `{}`. Groups inside parentheses or brackets are
-//! copied as they are. A file that
+//! item (`use a::{b, c};`), or is test code: the body of an item with an attribute naming
+//! `test` (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`), or anything after an inner attribute
+//! naming it. The scan searches test code for marked items, whose tokens it compares, and
+//! for its `use`s. A `mod` body is outlined in turn; other groups become `{}`. Groups inside
+//! parentheses or brackets are copied as they are. A file that
 //! does not lex cleanly (an unterminated comment or literal, unbalanced braces) is used
 //! whole.
 
@@ -104,7 +104,7 @@ impl Outliner<'_> {
     /// The tokens `from..to` of a module body.
     fn module(&mut self, from: usize, to: usize) {
         // The item so far is a `use` (its braces are a use tree), or has an attribute naming
-        // the marker or `test` (its body is read: test code is searched for marked items).
+        // `test` (its body is read: test code is searched for marked items).
         let mut in_use = false;
         let mut kept = false;
         // An inner `#![cfg(test)]` (or any inner attribute naming `test`): all of the rest is
@@ -117,7 +117,7 @@ impl Outliner<'_> {
                 TokenKind::OpenParen | TokenKind::OpenBracket => {
                     let c = self.close[i];
                     if kind == TokenKind::OpenBracket && self.after(i, TokenKind::Pound) {
-                        kept |= self.holds(i, c, "ai_generated") || self.holds(i, c, "test");
+                        kept |= self.holds(i, c, "test");
                     } else if kind == TokenKind::OpenBracket && self.after(i, TokenKind::Bang) {
                         all_kept |= self.holds(i, c, "test");
                     }
@@ -129,9 +129,16 @@ impl Outliner<'_> {
                     kept = false;
                 }
                 TokenKind::Ident if &self.text[start..end] == "use" => in_use = true,
-                TokenKind::OpenBrace if !in_use => {
+                TokenKind::OpenBrace => {
                     let c = self.close[i];
-                    if all_kept || kept || self.holds(i, c, "ai_generated") {
+                    // A use tree's group follows `::` or `use`; after `use<..>` (precise
+                    // capturing, `impl Sized + use<'a>`) comes a body.
+                    let use_tree = in_use
+                        && (self.after(i, TokenKind::Colon)
+                            || self.after(i, TokenKind::Ident)
+                                && &self.text[self.tokens[i - 1].1..self.tokens[i - 1].2] == "use");
+                    in_use &= use_tree;
+                    if use_tree || all_kept || kept {
                         // as written
                     } else if self.is_mod_body(i) {
                         self.module(i + 1, c);
@@ -182,6 +189,8 @@ mod tests {
                     #[cfg(test)] mod tests { #[ai_generated] fn t() { x.unwrap() } }\n\
                     const X: [u8; { 2 }] = [0; 2];\n\
                     #[ai_generated(model = \"m\")] fn marked() { y.unwrap() }\n\
+                    fn g() -> impl Sized + use<> { 1 }\n\
+                    #[test] fn t() { use std::fmt::Write as _; }\n\
                     pub struct P { a: u8 }\n";
         let got = outline(text).expect("shorter");
         assert_eq!(
@@ -192,7 +201,9 @@ mod tests {
              mod inner { use d::E; fn h() {} }\n\
              #[cfg(test)] mod tests { #[ai_generated] fn t() { x.unwrap() } }\n\
              const X: [u8; { 2 }] = [0; 2];\n\
-             #[ai_generated(model = \"m\")] fn marked() { y.unwrap() }\n\
+             #[ai_generated(model = \"m\")] fn marked() {}\n\
+             fn g() -> impl Sized + use<> {}\n\
+             #[test] fn t() { use std::fmt::Write as _; }\n\
              pub struct P {}\n"
         );
     }
