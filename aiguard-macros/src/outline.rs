@@ -3,8 +3,8 @@
 //! little. The scan reads `use` items, inline `mod` bodies, attributes, and the marked items
 //! inside test code; most of a file is fn bodies and impl blocks, which it skips.
 //!
-//! rustc's own lexer (`ra_ap_rustc_lexer`, no token trees, no allocation per token) finds
-//! the brace groups. A group at module level keeps its contents when it is part of a `use`
+//! A byte-level lexer that skips comments and literals (no token trees, no allocation per
+//! token) finds the brace groups. A group at module level keeps its contents when it is part of a `use`
 //! item (`use a::{b, c};`), or is test code: the body of an item with an attribute naming
 //! `test` (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`), or anything after an inner attribute
 //! naming it. The scan searches test code for marked items, whose tokens it compares, and
@@ -13,26 +13,29 @@
 //! does not lex cleanly (an unterminated comment or literal, unbalanced braces) is used
 //! whole.
 
-use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, TokenKind, tokenize};
+/// The tokens the outline looks at; the rest of the text (whitespace, comments, literals,
+/// lifetimes, other punctuation) is skipped or [`TokenKind::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokenKind {
+    OpenBrace,
+    CloseBrace,
+    OpenParen,
+    CloseParen,
+    OpenBracket,
+    CloseBracket,
+    Pound,
+    Bang,
+    Semi,
+    Colon,
+    Ident,
+    RawIdent,
+    Other,
+}
 
 /// `text` with the brace groups the scan does not read emptied; `None` when it is no
 /// shorter or does not lex cleanly.
 pub fn outline(text: &str) -> Option<String> {
-    let mut tokens: Vec<(TokenKind, usize, usize)> = Vec::new();
-    let mut at = 0usize;
-    for t in tokenize(text, FrontmatterAllowed::No) {
-        let end = at + t.len as usize;
-        if !lexes_cleanly(t.kind) {
-            return None;
-        }
-        if !matches!(
-            t.kind,
-            TokenKind::Whitespace | TokenKind::LineComment { .. } | TokenKind::BlockComment { .. }
-        ) {
-            tokens.push((t.kind, at, end));
-        }
-        at = end;
-    }
+    let tokens = lex(text.as_bytes())?;
     // The matching close of every open delimiter.
     let mut close = vec![usize::MAX; tokens.len()];
     let mut open: Vec<usize> = Vec::new();
@@ -41,7 +44,7 @@ pub fn outline(text: &str) -> Option<String> {
             TokenKind::OpenBrace | TokenKind::OpenParen | TokenKind::OpenBracket => open.push(i),
             TokenKind::CloseBrace | TokenKind::CloseParen | TokenKind::CloseBracket => {
                 let o = open.pop()?;
-                let pair = (tokens[o].0, kind);
+                let pair = (tokens[o].0, *kind);
                 if !matches!(
                     pair,
                     (TokenKind::OpenBrace, TokenKind::CloseBrace)
@@ -72,23 +75,197 @@ pub fn outline(text: &str) -> Option<String> {
     (out.len() < text.len()).then_some(out)
 }
 
-fn lexes_cleanly(kind: TokenKind) -> bool {
-    match kind {
-        TokenKind::BlockComment { terminated, .. } => terminated,
-        TokenKind::Literal { kind, .. } => match kind {
-            LiteralKind::Char { terminated }
-            | LiteralKind::Byte { terminated }
-            | LiteralKind::Str { terminated }
-            | LiteralKind::ByteStr { terminated }
-            | LiteralKind::CStr { terminated } => terminated,
-            LiteralKind::RawStr { n_hashes }
-            | LiteralKind::RawByteStr { n_hashes }
-            | LiteralKind::RawCStr { n_hashes } => n_hashes.is_some(),
-            _ => true,
-        },
-        TokenKind::Unknown | TokenKind::InvalidIdent | TokenKind::Frontmatter { .. } => false,
-        _ => true,
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+}
+
+fn is_ident_continue(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// The tokens of `text` with their byte ranges, as Rust's lexer cuts them where it matters
+/// here: comments (nested block comments too), string, raw string, byte and C string
+/// literals, char and byte literals and lifetimes are skipped whole, so that no delimiter
+/// inside them counts. `None` for an unterminated comment or literal.
+fn lex(text: &[u8]) -> Option<Vec<(TokenKind, usize, usize)>> {
+    let n = text.len();
+    let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    let mut tokens = Vec::with_capacity(n / 6);
+    let mut i = 0usize;
+    while i < n {
+        let b = text[i];
+        let start = i;
+        let kind = match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                i += 1;
+                continue;
+            }
+            b'/' if at(i + 1) == b'/' => {
+                i = memchr::memchr(b'\n', &text[i..]).map_or(n, |k| i + k);
+                continue;
+            }
+            b'/' if at(i + 1) == b'*' => {
+                i = block_comment_end(text, i)?;
+                continue;
+            }
+            b'"' => {
+                i = quoted_end(text, i + 1, b'"')?;
+                continue;
+            }
+            b'\'' => {
+                i = char_or_lifetime_end(text, i)?;
+                continue;
+            }
+            b'{' => TokenKind::OpenBrace,
+            b'}' => TokenKind::CloseBrace,
+            b'(' => TokenKind::OpenParen,
+            b')' => TokenKind::CloseParen,
+            b'[' => TokenKind::OpenBracket,
+            b']' => TokenKind::CloseBracket,
+            b'#' => TokenKind::Pound,
+            b'!' => TokenKind::Bang,
+            b';' => TokenKind::Semi,
+            b':' => TokenKind::Colon,
+            b'0'..=b'9' => {
+                while i < n && is_ident_continue(text[i]) {
+                    i += 1;
+                }
+                tokens.push((TokenKind::Other, start, i));
+                continue;
+            }
+            _ if is_ident_start(b) => {
+                // literal prefixes: `b"..."`, `b'.'`, `c"..."`, `r"..."`, `br#"..."#`, `cr".."`
+                let (raw, prefix) = match (b, at(i + 1), at(i + 2)) {
+                    (b'r', b'"' | b'#', _) => (true, 1),
+                    (b'b' | b'c', b'r', b'"' | b'#') => (true, 2),
+                    (b'b' | b'c', b'"', _) => (false, 1),
+                    (b'b', b'\'', _) => {
+                        i = quoted_end(text, i + 2, b'\'')?;
+                        continue;
+                    }
+                    _ => (false, 0),
+                };
+                if raw {
+                    if let Raw::String(end) = raw_string_end(text, i + prefix)? {
+                        i = end;
+                        continue;
+                    }
+                    // `r#ident`
+                    i += prefix + 1;
+                    while i < n && is_ident_continue(text[i]) {
+                        i += 1;
+                    }
+                    tokens.push((TokenKind::RawIdent, start, i));
+                    continue;
+                }
+                if prefix == 1 {
+                    i = quoted_end(text, i + 2, b'"')?;
+                    continue;
+                }
+                while i < n && is_ident_continue(text[i]) {
+                    i += 1;
+                }
+                tokens.push((TokenKind::Ident, start, i));
+                continue;
+            }
+            _ => TokenKind::Other,
+        };
+        i += 1;
+        tokens.push((kind, start, i));
     }
+    Some(tokens)
+}
+
+/// The end of the block comment opening at `from` (`/*`), nested ones included.
+fn block_comment_end(text: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i + 1 < text.len() {
+        match (text[i], text[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The end of a quoted literal whose contents start at `from`, closed by `quote`, with
+/// backslash escapes.
+fn quoted_end(text: &[u8], from: usize, quote: u8) -> Option<usize> {
+    let mut i = from;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 2,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// What follows `r`, `br` or `cr`.
+enum Raw {
+    /// A raw string literal, ending there.
+    String(usize),
+    /// `r#name`: a raw identifier.
+    Ident,
+}
+
+/// At `from`: `#`s and a `"` open a raw string (`None`: unterminated, or no literal).
+fn raw_string_end(text: &[u8], from: usize) -> Option<Raw> {
+    let mut i = from;
+    while text.get(i) == Some(&b'#') {
+        i += 1;
+    }
+    let hashes = i - from;
+    if text.get(i) != Some(&b'"') {
+        // `r#name` (one `#`, then an identifier); anything else is no literal
+        return (hashes == 1).then_some(Raw::Ident);
+    }
+    let mut j = i + 1;
+    loop {
+        let q = j + memchr::memchr(b'"', text.get(j..)?)?;
+        let closes = text.get(q + 1..q + 1 + hashes)?.iter().all(|&b| b == b'#');
+        if closes {
+            return Some(Raw::String(q + 1 + hashes));
+        }
+        j = q + 1;
+    }
+}
+
+/// At a `'`: the end of a char literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`), or of a
+/// lifetime or label (`'a`, `'static`, `'outer`).
+fn char_or_lifetime_end(text: &[u8], from: usize) -> Option<usize> {
+    let next = *text.get(from + 1)?;
+    if next == b'\\' {
+        return quoted_end(text, from + 1, b'\'');
+    }
+    // one char (1 to 4 bytes of UTF-8), then `'`: a char literal
+    let len = match next {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    };
+    if text.get(from + 1 + len) == Some(&b'\'') {
+        return Some(from + 2 + len);
+    }
+    // a lifetime or label: its name
+    let mut i = from + 1;
+    while i < text.len() && is_ident_continue(text[i]) {
+        i += 1;
+    }
+    Some(i)
 }
 
 struct Outliner<'a> {
@@ -208,8 +385,33 @@ mod tests {
         );
     }
 
+    /// Delimiters inside comments and literals do not count; lifetimes are no char literals.
+    #[test]
+    fn literals_and_comments() {
+        let text = concat!(
+            "fn f<'a>(x: &'a str) -> &'a str {\n",
+            "    let _ = ('{', b'}', '\\'', '\\u{7d}', 'é', \"\\\"{\", b\"}\", c\"{\");\n",
+            "    let _ = (r\"}\", r#\"\"}\"#, br##\"}\"#\"##, cr\"{\");\n",
+            "    /* { /* } */ { */ // }\n",
+            "    'outer: loop { break 'outer; }\n",
+            "    x\n",
+            "}\n",
+            "use r#mod::{a, b};\n",
+            "mod m { fn g() { \"}\" } use c::D; }\n",
+        );
+        assert_eq!(
+            outline(text).expect("shorter"),
+            "fn f<'a>(x: &'a str) -> &'a str {}\n\
+             use r#mod::{a, b};\n\
+             mod m { fn g() {} use c::D; }\n"
+        );
+    }
+
     #[test]
     fn files_that_do_not_lex_cleanly_are_used_whole() {
+        assert!(outline("fn f() { r#\"open\" }").is_none());
+        assert!(outline("fn f() { b'\\'' + '\\ }").is_none());
+        assert!(outline("fn f() { /* /* */ }").is_none());
         assert!(outline("fn f() { /* open").is_none());
         assert!(outline("fn f() { \"open").is_none());
         assert!(outline("fn f() { }}").is_none());
