@@ -351,6 +351,49 @@ mod tests {
         assert!(scan_file("fn f( {\n").is_none());
     }
 
+    /// Constructs the files of the repository do not have: the outline still gives the scan
+    /// what the whole file gives it.
+    #[test]
+    fn outline_edge_cases_scan_as_the_whole_file() {
+        for text in [
+            // test attributes that do not say `test`
+            "#[bench]\nfn b() { #[ai_generated] fn h() { x.unwrap() } }\nfn z() { 1 }\n",
+            "#[quickcheck_macros::quickcheck]\nfn q() { use a::B; #[ai_generated] fn h() {} }\n\
+             fn z() { 1 }\n",
+            // non-ASCII whitespace (a left-to-right mark, a line separator) between tokens
+            "mod\u{200e}m { use a::B; fn z() { 1 } }\n",
+            "use\u{2028}a::{B, C};\nfn z() { 1 }\n",
+            // an item ending at its `;`, with more than one brace group
+            "#[cfg(test)]\nconst _: () = if true {} else { #[ai_generated] fn h() {} };\n\
+             fn z() { 1 }\n",
+            "#[cfg(test)]\npub static S: u8 = { 1 } + { #[ai_generated] fn h() {} 2 };\n\
+             const fn c() { 1 }\n#[test] fn t() {}\n",
+            // quotes in char and byte literals, raw strings, comments, raw identifiers
+            "fn f() { let _ = ('\"', b'\"', '\\'', r#\"\"}\"#); }\nuse a::{b, c};\n\
+             #[cfg(test)] mod t { #[ai_generated] fn h() {} }\n",
+            "fn f<'a>() -> &'a str { '{' }\nuse a::{b};\n",
+            "//! inner\n/** doc */ fn f() { /* { */ }\nuse a::{b};\n",
+            "fn r#use() { 1 }\nuse r#a::{b};\nmod r#m { use c::D; fn g() { 2 } }\n",
+        ] {
+            assert!(
+                crate::outline::outline(text).is_some(),
+                "not outlined: {text}"
+            );
+            let info = |outline: bool| {
+                scan_text(text, outline)
+                    .map(|i| (format!("{:?}", i.uses), i.use_text, i.test_items))
+            };
+            let whole = info(false);
+            assert!(
+                whole
+                    .as_ref()
+                    .is_some_and(|w| !w.1.is_empty() || !w.2.is_empty()),
+                "{text}"
+            );
+            assert_eq!(info(true), whole, "{text}");
+        }
+    }
+
     /// The outline gives the scan what the whole file gives it, on every file of this
     /// repository (fixtures, the engine's sources with their test modules, the demo).
     #[test]

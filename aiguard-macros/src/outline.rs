@@ -6,8 +6,9 @@
 //! A byte-level lexer that skips comments and literals (no token trees, no allocation per
 //! token) finds the brace groups. A group at module level keeps its contents when it is part of a `use`
 //! item (`use a::{b, c};`), or is test code: the body of an item with an attribute naming
-//! `test` (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`), or anything after an inner attribute
-//! naming it. The scan searches test code for marked items, whose tokens it compares, and
+//! `test` or a test framework's attribute (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`,
+//! `#[bench]`, `#[quickcheck]`), every brace group of such an item ending at its `;`
+//! (`const`, `static`), or anything after an inner attribute naming one. The scan searches test code for marked items, whose tokens it compares, and
 //! for its `use`s. A `mod` body is outlined in turn; other groups become `{}`. Groups inside
 //! parentheses or brackets are copied as they are. A file that
 //! does not lex cleanly (an unterminated comment or literal, unbalanced braces) is used
@@ -83,6 +84,27 @@ fn is_ident_continue(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
+/// The length of the non-ASCII whitespace Rust's lexer skips at `i` (`U+0085`, the
+/// left-to-right and right-to-left marks `U+200E`, `U+200F`, and `U+2028`, `U+2029`), or 0.
+fn wide_space_len(text: &[u8], i: usize) -> usize {
+    match (text[i], text.get(i + 1), text.get(i + 2)) {
+        (0xc2, Some(0x85), _) => 2,
+        (0xe2, Some(0x80), Some(0x8e | 0x8f | 0xa8 | 0xa9)) => 3,
+        _ => 0,
+    }
+}
+
+/// The end of the identifier (or number, or lifetime name) whose rest starts at `i`.
+fn ident_end(text: &[u8], mut i: usize) -> usize {
+    while i < text.len()
+        && is_ident_continue(text[i])
+        && (text[i] < 0x80 || wide_space_len(text, i) == 0)
+    {
+        i += 1;
+    }
+    i
+}
+
 /// The tokens of `text` with their byte ranges, as Rust's lexer cuts them where it matters
 /// here: comments (nested block comments too), string, raw string, byte and C string
 /// literals, char and byte literals and lifetimes are skipped whole, so that no delimiter
@@ -98,6 +120,10 @@ fn lex(text: &[u8]) -> Option<Vec<(TokenKind, usize, usize)>> {
         let kind = match b {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
                 i += 1;
+                continue;
+            }
+            0xc2 | 0xe2 if wide_space_len(text, i) > 0 => {
+                i += wide_space_len(text, i);
                 continue;
             }
             b'/' if at(i + 1) == b'/' => {
@@ -127,9 +153,7 @@ fn lex(text: &[u8]) -> Option<Vec<(TokenKind, usize, usize)>> {
             b';' => TokenKind::Semi,
             b':' => TokenKind::Colon,
             b'0'..=b'9' => {
-                while i < n && is_ident_continue(text[i]) {
-                    i += 1;
-                }
+                i = ident_end(text, i);
                 tokens.push((TokenKind::Other, start, i));
                 continue;
             }
@@ -152,9 +176,7 @@ fn lex(text: &[u8]) -> Option<Vec<(TokenKind, usize, usize)>> {
                     }
                     // `r#ident`
                     i += prefix + 1;
-                    while i < n && is_ident_continue(text[i]) {
-                        i += 1;
-                    }
+                    i = ident_end(text, i);
                     tokens.push((TokenKind::RawIdent, start, i));
                     continue;
                 }
@@ -162,9 +184,7 @@ fn lex(text: &[u8]) -> Option<Vec<(TokenKind, usize, usize)>> {
                     i = quoted_end(text, i + 2, b'"')?;
                     continue;
                 }
-                while i < n && is_ident_continue(text[i]) {
-                    i += 1;
-                }
+                i = ident_end(text, i);
                 tokens.push((TokenKind::Ident, start, i));
                 continue;
             }
@@ -261,11 +281,7 @@ fn char_or_lifetime_end(text: &[u8], from: usize) -> Option<usize> {
         return Some(from + 2 + len);
     }
     // a lifetime or label: its name
-    let mut i = from + 1;
-    while i < text.len() && is_ident_continue(text[i]) {
-        i += 1;
-    }
-    Some(i)
+    Some(ident_end(text, from + 1))
 }
 
 struct Outliner<'a> {
@@ -284,6 +300,12 @@ impl Outliner<'_> {
         // `test` (its body is read: test code is searched for marked items).
         let mut in_use = false;
         let mut kept = false;
+        // Before the item's keyword (after attributes, visibility and qualifiers), and whether
+        // the item ends only at its `;` (`const`, `static`, `type`, `use`, `extern crate`):
+        // the scan reads every brace group of such an item that is test code
+        // (`const C: u8 = if a { 1 } else { 2 };`), not just the first.
+        let mut at_start = true;
+        let mut semi_item = false;
         // An inner `#![cfg(test)]` (or any inner attribute naming `test`): all of the rest is
         // read.
         let mut all_kept = false;
@@ -294,9 +316,9 @@ impl Outliner<'_> {
                 TokenKind::OpenParen | TokenKind::OpenBracket => {
                     let c = self.close[i];
                     if kind == TokenKind::OpenBracket && self.after(i, TokenKind::Pound) {
-                        kept |= self.holds(i, c, "test");
+                        kept |= self.names_test(i, c);
                     } else if kind == TokenKind::OpenBracket && self.after(i, TokenKind::Bang) {
-                        all_kept |= self.holds(i, c, "test");
+                        all_kept |= self.names_test(i, c);
                     }
                     i = c + 1;
                     continue;
@@ -304,8 +326,16 @@ impl Outliner<'_> {
                 TokenKind::Semi => {
                     in_use = false;
                     kept = false;
+                    at_start = true;
+                    semi_item = false;
                 }
-                TokenKind::Ident if &self.text[start..end] == "use" => in_use = true,
+                TokenKind::Ident => {
+                    let word = &self.text[start..end];
+                    in_use |= word == "use";
+                    if at_start {
+                        (at_start, semi_item) = self.item_keyword(i, word);
+                    }
+                }
                 TokenKind::OpenBrace => {
                     let c = self.close[i];
                     // A use tree's group follows `::` or `use`; after `use<..>` (precise
@@ -324,7 +354,10 @@ impl Outliner<'_> {
                         self.out.push_str(&self.text[*self.copied..end]);
                         *self.copied = self.tokens[c].1;
                     }
-                    kept = false;
+                    if !semi_item {
+                        kept = false;
+                        at_start = true;
+                    }
                     i = c + 1;
                     continue;
                 }
@@ -339,9 +372,39 @@ impl Outliner<'_> {
         i > 0 && self.tokens[i - 1].0 == kind
     }
 
-    /// Whether the text between the delimiters at `open` and `close` holds `needle`.
-    fn holds(&self, open: usize, close: usize, needle: &str) -> bool {
-        self.text[self.tokens[open].2..self.tokens[close].1].contains(needle)
+    /// Whether the attribute between the brackets at `open` and `close` may make test code:
+    /// it has a word that is `test` or a test framework's attribute (`bench`, `quickcheck`,
+    /// see `aiguard_lints::scope::is_test_attr_name`).
+    fn names_test(&self, open: usize, close: usize) -> bool {
+        self.text[self.tokens[open].2..self.tokens[close].1]
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(aiguard_lints::scope::is_test_attr_name)
+    }
+
+    /// At an identifier `word` (token `i`) before an item's keyword: whether the keyword is
+    /// still to come (`word` qualifies it), and whether the item ends only at its `;`, as the
+    /// scan's `shape::classify` tells.
+    fn item_keyword(&self, i: usize, word: &str) -> (bool, bool) {
+        let next_word = || {
+            self.tokens
+                .get(i + 1)
+                .filter(|t| t.0 == TokenKind::Ident)
+                .map(|t| &self.text[t.1..t.2])
+        };
+        match word {
+            "pub" | "unsafe" | "async" | "safe" | "default" | "auto" | "extern" => (true, false),
+            "const"
+                if matches!(
+                    next_word(),
+                    Some("fn" | "unsafe" | "async" | "extern" | "safe")
+                ) =>
+            {
+                (true, false)
+            }
+            "const" | "static" | "type" | "use" => (false, true),
+            "crate" => (false, self.after(i, TokenKind::Ident)),
+            _ => (false, false),
+        }
     }
 
     /// Whether the brace at `i` follows `mod NAME`.

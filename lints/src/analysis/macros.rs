@@ -380,9 +380,21 @@ impl ListShape {
             impossible: false,
         };
         let mut prev: Option<TokenTree> = None;
+        // The `#` of `builtin # offset_of(..)`, which syn parses as an expression.
+        let mut builtin_hash = false;
         for tt in tokens.clone() {
             let impossible = match (&prev, &tt) {
                 (_, TokenTree::Punct(p)) if p.as_char() == '$' => true,
+                (Some(TokenTree::Ident(id)), TokenTree::Punct(p))
+                    if p.as_char() == '#' && id == "builtin" =>
+                {
+                    builtin_hash = true;
+                    false
+                }
+                (Some(TokenTree::Punct(hash)), _) if hash.as_char() == '#' && builtin_hash => {
+                    builtin_hash = false;
+                    false
+                }
                 (Some(TokenTree::Punct(eq)), TokenTree::Punct(gt)) => {
                     eq.as_char() == '='
                         && eq.spacing() == proc_macro2::Spacing::Joint
@@ -475,6 +487,7 @@ mod tests {
         assert_eq!(list("assert!(#[cfg(x)] a, \"m\")"), Some(2));
         assert_eq!(list("assert!(match x { A => 1, _ => 2 } == 1)"), Some(1));
         assert_eq!(list("assert!(x as u8 == 1, \"a\" )"), Some(2));
+        assert_eq!(list("m!(builtin # offset_of(S, a), 1)"), Some(2));
         assert_eq!(list("m!(a; b; c)"), None);
         assert_eq!(list("m!(a, b;)"), None);
         for body in [
