@@ -4,15 +4,17 @@
 //! inside test code; most of a file is fn bodies and impl blocks, which it skips.
 //!
 //! A byte-level lexer that skips comments and literals (no token trees, no allocation per
-//! token) finds the brace groups. A group at module level keeps its contents when it is part of a `use`
-//! item (`use a::{b, c};`), or is test code: the body of an item with an attribute naming
-//! `test` or a test framework's attribute (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`,
-//! `#[bench]`, `#[quickcheck]`), every brace group of such an item ending at its `;`
-//! (`const`, `static`), or anything after an inner attribute naming one. The scan searches test code for marked items, whose tokens it compares, and
-//! for its `use`s. A `mod` body is outlined in turn; other groups become `{}`. Groups inside
-//! parentheses or brackets are copied as they are. A file that
-//! does not lex cleanly (an unterminated comment or literal, unbalanced braces) is used
-//! whole.
+//! token) finds the brace groups. A group at module level keeps its contents when it is
+//! part of a `use` item (`use a::{b, c};`), or is test code:
+//! - the body of an item with an attribute naming `test` or a test framework's attribute
+//!   (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`, `#[bench]`, `#[quickcheck]`);
+//! - every brace group of such an item that ends at its `;` (`const`, `static`);
+//! - anything after an inner attribute naming one.
+//!
+//! The scan searches test code for marked items, whose tokens it compares, and for its
+//! `use`s. A `mod` body is outlined in turn; other groups become `{}`. Groups inside
+//! parentheses or brackets are copied as they are. A file that does not lex cleanly (an
+//! unterminated comment or literal, unbalanced braces) is used whole.
 
 /// The tokens the outline looks at; the rest of the text (whitespace, comments, literals,
 /// lifetimes, other punctuation) is skipped or [`TokenKind::Other`].
