@@ -375,12 +375,25 @@ impl Outliner<'_> {
     }
 
     /// Whether the attribute between the brackets at `open` and `close` may make test code:
-    /// it has a word that is `test` or a test framework's attribute (`bench`, `quickcheck`,
-    /// see `aiguard_lints::scope::is_test_attr_name`).
+    /// its path ends in a test framework's attribute (`test`, `tokio::test`, `bench`, see
+    /// `aiguard_lints::scope::is_test_attr_name`), or it is a `cfg`/`cfg_attr` that names
+    /// `test`. The scan reads a subset of these as test code; words elsewhere in an
+    /// attribute (`model = "bench"`, `rename = "test"`) do not count.
     fn names_test(&self, open: usize, close: usize) -> bool {
-        self.text[self.tokens[open].2..self.tokens[close].1]
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .any(aiguard_lints::scope::is_test_attr_name)
+        let inner = &self.text[self.tokens[open].2..self.tokens[close].1];
+        // the attribute's path, and its last segment (`tokio::test`, `cfg`)
+        let path_end = inner
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c.is_whitespace()))
+            .unwrap_or(inner.len());
+        let last = inner[..path_end]
+            .rsplit(|c: char| c == ':' || c.is_whitespace())
+            .find(|w| !w.is_empty())
+            .unwrap_or_default();
+        aiguard_lints::scope::is_test_attr_name(last)
+            || (matches!(last, "cfg" | "cfg_attr")
+                && inner[path_end..]
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|w| w == "test"))
     }
 
     /// At an identifier `word` (token `i`) before an item's keyword: whether the keyword is
@@ -469,6 +482,24 @@ mod tests {
             "fn f<'a>(x: &'a str) -> &'a str {}\n\
              use r#mod::{a, b};\n\
              mod m { fn g() {} use c::D; }\n"
+        );
+    }
+
+    /// Only an attribute's path, or a `cfg` naming `test`, makes test code.
+    #[test]
+    fn test_attributes() {
+        let text = "#[ai_generated(model = \"bench\")] fn a() { 1 }\n\
+                    #[serde(rename = \"test\")] struct S { a: u8 }\n\
+                    #[tokio::test] async fn t() { 2 }\n\
+                    #[cfg(all(unix, test))] mod m { fn h() { 3 } }\n\
+                    #[cfg_attr(test, derive(Debug))] struct T { b: u8 }\n";
+        assert_eq!(
+            outline(text).expect("shorter"),
+            "#[ai_generated(model = \"bench\")] fn a() {}\n\
+             #[serde(rename = \"test\")] struct S {}\n\
+             #[tokio::test] async fn t() { 2 }\n\
+             #[cfg(all(unix, test))] mod m { fn h() { 3 } }\n\
+             #[cfg_attr(test, derive(Debug))] struct T { b: u8 }\n"
         );
     }
 
