@@ -8,9 +8,10 @@
 //!   or `benches/`. Robustness rules are off in test code.
 //! - A build script (`build.rs`).
 //!
-//! The file is found through the span of the item's first token (`Span::local_file`) and
-//! lexed once per file and process (in proc-macro2's own implementation when the item is
-//! checked on the mirror's copy, see `mirror`), then scanned for `use` items (top level
+//! The file is found through the span of the item's first token (`Span::local_file`), and
+//! its outline (see `outline`: fn bodies outside test code left out) is lexed once per file
+//! and process (in proc-macro2's own implementation when the item is checked on the
+//! mirror's copy, see `mirror`), then scanned for `use` items (top level
 //! and inline modules, as the engine's `UseMap` reads a file) and for marked items inside
 //! test code. The marked item is recognised among those by its normalized tokens (the
 //! review digest's normalization, which leaves out the marker itself).

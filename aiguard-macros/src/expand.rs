@@ -6,10 +6,12 @@
 //!    errors into warnings.
 //! 2. Parse the arguments (errors at the argument's span) and load the config (once per
 //!    process).
-//! 3. Check the item's nesting on its raw tokens before syn sees it: syn's recursive descent
-//!    overflows the compiler's stack on a few hundred nested generics at the opt-level cargo
-//!    gives proc macros by default, which would abort the compiler.
-//! 4. Parse the item, run the engine, and emit.
+//! 3. One walk over the item's raw tokens (see `mirror`) prints them and measures their
+//!    nesting before syn sees them: syn's recursive descent overflows the compiler's stack
+//!    on a few hundred nested generics at the opt-level cargo gives proc macros by default,
+//!    which would abort the compiler.
+//! 4. Parse the item (the printed copy, in proc-macro2's own implementation, when it is
+//!    faithful), run the engine, map the spans back to the compiler's, and emit.
 
 use std::path::Path;
 
