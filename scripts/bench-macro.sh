@@ -7,7 +7,8 @@
 # (touch, build; RUNS rounds, each building the crates in turn; medians), and prints the
 # ratio and the cost per marked item; a third crate, the marked one with `expect_used`
 # allowed (the same checks, no warning to report), splits that cost into the cost of
-# checking an item and the cost of each warning (rustc renders it, cargo relays it).
+# checking an item and the cost of each warning (rustc renders it, cargo relays it). A
+# fourth crate marks one function in ten: each file's scan is then shared by three items.
 # Then the same with the macro compiled optimized: first `[profile.dev.package.<name>]
 # opt-level = 3` for aiguard-macros and aiguard-lints only (cargo applies a named package's
 # override to a proc macro too; its other dependencies, syn included, stay at opt-level 0),
@@ -199,12 +200,15 @@ EOF
     } >"$dir/src/lib.rs"
     for f in $(seq 0 $((files - 1))); do
         {
-            if [ "$marked" = 1 ]; then echo "use aiguard_macros::ai_generated;"; fi
+            if [ "$marked" != 0 ]; then echo "use aiguard_macros::ai_generated;"; fi
             echo "use std::collections::HashMap;"
             echo "use crate::{State, Token};"
             echo
             for i in $(seq $((f * 30)) $((f * 30 + 29))); do
-                if [ "$i" -lt "$N" ]; then function_src "$i" "$marked"; fi
+                # `sparse`: one function in ten marked
+                local m=$marked
+                if [ "$marked" = sparse ]; then m=$((i % 10 == 0 ? 1 : 0)); fi
+                if [ "$i" -lt "$N" ]; then function_src "$i" "$m"; fi
             done
         } >"$dir/src/m$f.rs"
     done
@@ -220,7 +224,7 @@ time_build() {
     awk '{printf "%d %d", $1 * 1000, ($2 + $3) * 1000}' <<<"$t"
 }
 
-# RUNS rounds, each building the three crates once in turn (the machine's speed drifts less
+# RUNS rounds, each building the four crates once in turn (the machine's speed drifts less
 # within a round than between blocks of runs); the medians of the times and of the
 # per-round costs.
 run() {
@@ -228,10 +232,10 @@ run() {
     # Dependencies (and the first build of each crate) before timing.
     cargo build --offline --quiet --manifest-path "$WORK/Cargo.toml" --workspace >/dev/null 2>&1
     for _ in $(seq "$RUNS"); do
-        rounds+=("$(time_build "$WORK/unmarked") $(time_build "$WORK/marked") $(time_build "$WORK/clean")")
+        rounds+=("$(time_build "$WORK/unmarked") $(time_build "$WORK/marked") $(time_build "$WORK/clean") $(time_build "$WORK/sparse")")
     done
     echo "$label"
-    printf '%s\n' "${rounds[@]}" | awk -v n="$marks" -v w="$warnings" '
+    printf '%s\n' "${rounds[@]}" | awk -v n="$marks" -v w="$warnings" -v sn="$sparse_marks" '
         function median(a, k,   i, j, t) {
             for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
                 t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
@@ -240,9 +244,10 @@ run() {
         }
         {
             r = NR
-            # $1 $2 unmarked wall cpu, $3 $4 marked, $5 $6 clean
+            # $1 $2 unmarked wall cpu, $3 $4 marked, $5 $6 clean, $7 $8 sparse
             for (k = 0; k <= 1; k++) {
                 u[k, r] = $(1 + k); m[k, r] = $(3 + k); c[k, r] = $(5 + k)
+                sparse[k, r] = ($(7 + k) - u[k, r]) / sn
                 per[k, r] = (m[k, r] - u[k, r]) / n
                 clean[k, r] = (c[k, r] - u[k, r]) / n
                 warn[k, r] = (m[k, r] - c[k, r]) / w
@@ -252,13 +257,15 @@ run() {
             for (k = 0; k <= 1; k++) {
                 for (i = 1; i <= r; i++) {
                     a[i] = u[k, i]; b[i] = m[k, i]; d[i] = c[k, i]
-                    e[i] = per[k, i]; f[i] = clean[k, i]; g[i] = warn[k, i]
+                    e[i] = per[k, i]; f[i] = clean[k, i]; g[i] = warn[k, i]; h[i] = sparse[k, i]
                 }
                 mu = median(a, r); mm = median(b, r); mc = median(d, r)
                 printf "  %s unmarked %6d ms   marked %6d ms   ratio %.2fx   %.2f ms per item\n",
                     (k == 0 ? "wall:" : "cpu: "), mu, mm, mm / mu, median(e, r)
                 printf "        no findings %4d ms   %.2f ms per item; each of the %d warnings adds %.2f ms\n",
                     mc, median(f, r), w, median(g, r)
+                printf "        one in ten marked: %.2f ms per marked item (3 in each file of 30)\n",
+                    median(h, r)
             }
         }'
 }
@@ -268,19 +275,22 @@ generate "$WORK/marked" 1
 generate "$WORK/unmarked" 0
 # The same marked items and checks with no finding to report: `expect_used` allowed.
 generate "$WORK/clean" 1
+# One function in ten marked: the file scan is shared by fewer items.
+generate "$WORK/sparse" sparse
 printf '[rules]\nexpect_used = "allow"\n' >"$WORK/clean/aiguard.toml"
 # Same dependency versions as the workspace, nothing fetched.
 cp "$ROOT/Cargo.lock" "$WORK/Cargo.lock"
-printf '[workspace]\nmembers = ["marked", "unmarked", "clean"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
+printf '[workspace]\nmembers = ["marked", "unmarked", "clean", "sparse"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 marks=$(grep -c '^#\[ai_generated' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
 # The items with a finding (`expect_used`, a warning under AIGUARD_BUILD=warn).
 warnings=$(grep -c '\.expect(' "$WORK"/marked/src/*.rs | awk -F: '{s += $2} END {print s}')
+sparse_marks=$(grep -c '^#\[ai_generated' "$WORK"/sparse/src/*.rs | awk -F: '{s += $2} END {print s}')
 lines=$(cat "$WORK"/marked/src/*.rs | wc -l)
 echo "$N functions, $marks marked items, $lines lines; medians of $RUNS rounds (AIGUARD_BUILD=warn)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "macro at opt-level 0 (cargo's default for build dependencies)"
 printf '\n[profile.dev.package.aiguard-macros]\nopt-level = 3\n[profile.dev.package.aiguard-lints]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
 run "aiguard-macros and aiguard-lints at opt-level 3 ([profile.dev.package.<name>] opt-level = 3)"
-printf '[workspace]\nmembers = ["marked", "unmarked", "clean"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
+printf '[workspace]\nmembers = ["marked", "unmarked", "clean", "sparse"]\nresolver = "3"\n' >"$WORK/Cargo.toml"
 printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$WORK/Cargo.toml"
 run "macro at opt-level 3 ([profile.dev.build-override] opt-level = 3)"
