@@ -43,10 +43,10 @@ struct FileInfo {
 
 /// A file's info, with the modification time and length it was read at: a long-lived host
 /// (rust-analyzer's proc-macro server) sees files change. Per thread: the engine's `UseMap`
-/// is not `Sync`, and expansions of one crate run on one thread. Keyed by the file and by
-/// whose tokens the info holds, the compiler's or proc-macro2's own (see `mirror`), which
-/// must not meet.
-type Cache = RefCell<HashMap<(PathBuf, bool), (Option<SystemTime>, u64, Rc<FileInfo>)>>;
+/// is not `Sync`, and expansions of one crate run on one thread. The info holds strings
+/// only (the `UseMap` of `use` items has no tokens or spans), so an expansion on the
+/// compiler's tokens and one on the mirror's copy share it.
+type Cache = RefCell<HashMap<PathBuf, (Option<SystemTime>, u64, Rc<FileInfo>)>>;
 
 thread_local! {
     static CACHE: Cache = RefCell::new(HashMap::new());
@@ -55,7 +55,7 @@ thread_local! {
 }
 
 /// proc-macro2's own implementation keeps every text it lexes, for its spans' positions.
-/// Past this many bytes the copies are forgotten (and files scanned again when needed).
+/// Past this many bytes it is told to forget them.
 const FORGET_AFTER: usize = 64 << 20;
 
 /// The absolute path of the file the item's first token is in (compiler tokens); `None`
@@ -80,8 +80,8 @@ pub fn source_file_of(item: &TokenStream) -> Option<PathBuf> {
 }
 
 /// The context of the item whose tokens are `item` and whose printed tokens are `text`, in
-/// the file at `path`. `copy`: the tokens are proc-macro2's own (the mirror's copy).
-pub fn item_ctx(path: Option<&Path>, text: &str, item: &TokenStream, copy: bool) -> ItemCtx {
+/// the file at `path`.
+pub fn item_ctx(path: Option<&Path>, text: &str, item: &TokenStream) -> ItemCtx {
     let mut ctx = ItemCtx {
         is_test: std::env::var_os("CARGO_TARGET_TMPDIR").is_some(),
         // The item's tokens, for the rules' pre-filters.
@@ -100,7 +100,7 @@ pub fn item_ctx(path: Option<&Path>, text: &str, item: &TokenStream, copy: bool)
         ctx.is_test |= aiguard_lints::scope::is_test_path(rel);
     }
     ctx.is_build_script = path.file_name().is_some_and(|n| n == "build.rs");
-    let Some(info) = file_info(path, copy) else {
+    let Some(info) = file_info(path) else {
         return ctx;
     };
     if !info.test_items.is_empty() && !ctx.is_test {
@@ -115,27 +115,25 @@ pub fn item_ctx(path: Option<&Path>, text: &str, item: &TokenStream, copy: bool)
 }
 
 /// After a check on the mirror's copy (`lexed` bytes of item text), still under
-/// `mirror::Forced`: once the texts lexed add up to [`FORGET_AFTER`], drops the file infos
-/// made of copies and frees proc-macro2's record of the texts (no copy's span is alive).
+/// `mirror::Forced`: once the texts lexed add up to [`FORGET_AFTER`], frees proc-macro2's
+/// record of them (no span of a copy is alive; file infos hold none).
 pub fn forget_copies_when_large(lexed: usize) {
     let total = LEXED.with(|l| {
         l.set(l.get() + lexed);
         l.get()
     });
     if total >= FORGET_AFTER {
-        CACHE.with(|c| c.borrow_mut().retain(|(_, copy), _| !copy));
         proc_macro2::extra::invalidate_current_thread_spans();
         LEXED.with(|l| l.set(0));
     }
 }
 
-fn file_info(path: &Path, copy: bool) -> Option<Rc<FileInfo>> {
+fn file_info(path: &Path) -> Option<Rc<FileInfo>> {
     let meta = std::fs::metadata(path).ok()?;
     let stamp = (meta.modified().ok(), meta.len());
-    let key = (path.to_path_buf(), copy);
     let cached = CACHE.with(|c| {
         c.borrow()
-            .get(&key)
+            .get(path)
             .filter(|(modified, len, _)| (*modified, *len) == stamp)
             .map(|(_, _, info)| Rc::clone(info))
     });
@@ -143,13 +141,13 @@ fn file_info(path: &Path, copy: bool) -> Option<Rc<FileInfo>> {
         return cached;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    if copy {
-        LEXED.with(|l| l.set(l.get() + text.len()));
-    }
+    // Lexed in proc-macro2's own implementation when under `mirror::Forced`; counted
+    // either way, which only makes the forgetting come sooner.
+    LEXED.with(|l| l.set(l.get() + text.len()));
     let info = Rc::new(scan_file(&text)?);
     CACHE.with(|c| {
         c.borrow_mut()
-            .insert(key, (stamp.0, stamp.1, Rc::clone(&info)));
+            .insert(path.to_path_buf(), (stamp.0, stamp.1, Rc::clone(&info)));
     });
     Some(info)
 }
@@ -399,31 +397,19 @@ mod tests {
     /// repository (fixtures, the engine's sources with their test modules, the demo).
     #[test]
     fn outline_scans_as_the_whole_file() {
-        fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for path in entries.map(|e| e.expect("entry").path()) {
-                if path.is_dir() && !path.ends_with("target") {
-                    rs_files(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(path);
-                }
-            }
-        }
         let info = |text: &str, outline: bool| {
             scan_text(text, outline).map(|i| (format!("{:?}", i.uses), i.use_text, i.test_items))
         };
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        for dir in [
+        let files: Vec<PathBuf> = [
             "tests",
             "lints/src",
             "aiguard-macros/src",
             "cargo-aiguard/src",
-        ] {
-            rs_files(&root.join(dir), &mut files);
-        }
+        ]
+        .iter()
+        .flat_map(|dir| crate::rs_files(&root.join(dir)))
+        .collect();
         let (mut outlined, mut marked) = (0, 0);
         for path in &files {
             let source = std::fs::read_to_string(path).expect("source file");

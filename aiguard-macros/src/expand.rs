@@ -239,57 +239,27 @@ fn run(args: TokenStream, item: TokenStream, mirror: &Mirror, config: &Config) -
     if mirror.faithful && mirror.cost <= MAX_NESTING {
         let forced = Forced::new();
         if let Some((args, item, anchor)) = mirror.lex() {
-            let out = run_on(
-                args,
-                item,
-                mirror,
-                path.as_deref(),
-                config,
-                Tokens::Copy(&|span| mirror.span(span, anchor)),
-            );
+            let out = run_on(args, item, mirror, path.as_deref(), config, &|span| {
+                mirror.span(span, anchor)
+            });
             context::forget_copies_when_large(mirror.item_text().len());
             drop(forced);
             return out;
         }
         drop(forced);
     }
-    run_on(
-        args,
-        item,
-        mirror,
-        path.as_deref(),
-        config,
-        Tokens::Compiler,
-    )
+    run_on(args, item, mirror, path.as_deref(), config, &|span| span)
 }
 
-/// Whose tokens [`run_on`] gets.
-#[derive(Clone, Copy)]
-enum Tokens<'a> {
-    /// The mirror's copy, and the map of its spans to the compiler's.
-    Copy(&'a dyn Fn(Span) -> Span),
-    Compiler,
-}
-
-impl Tokens<'_> {
-    fn span(self, span: Span) -> Span {
-        match self {
-            Tokens::Copy(map) => map(span),
-            Tokens::Compiler => span,
-        }
-    }
-}
-
-/// [`run`] on one set of tokens.
+/// [`run`] on one set of tokens; `map` turns their spans into the compiler's.
 fn run_on(
     args: TokenStream,
     item: TokenStream,
     mirror: &Mirror,
     path: Option<&Path>,
     config: &Config,
-    tokens: Tokens<'_>,
+    map: &dyn Fn(Span) -> Span,
 ) -> Outcome {
-    let map = &|span| tokens.span(span);
     let Args {
         mut marker,
         problems,
@@ -302,7 +272,7 @@ fn run_on(
     let (check_diags, has_nested_marker) = if nested.is_some() {
         (Vec::new(), false)
     } else {
-        check(item, mirror, path, &marker, config, tokens)
+        check(item, mirror, path, &marker, config, map)
     };
     // The marker outlives the copy's spans.
     marker.reviewed_span = marker.reviewed_span.map(map);
@@ -327,9 +297,8 @@ fn check(
     path: Option<&Path>,
     marker: &AiMarker,
     config: &Config,
-    tokens: Tokens<'_>,
+    map: &dyn Fn(Span) -> Span,
 ) -> (Vec<(Level, Diag)>, bool) {
-    let map = &|span| tokens.span(span);
     let mut out = Vec::new();
     let mut has_nested_marker = false;
     if mirror.cost > MAX_NESTING {
@@ -348,12 +317,7 @@ fn check(
     match syn::parse2::<syn::Item>(item.clone()) {
         Ok(parsed) => {
             has_nested_marker = nested::has_marker(&parsed);
-            let ctx = context::item_ctx(
-                path,
-                mirror.item_text(),
-                &item,
-                matches!(tokens, Tokens::Copy(_)),
-            );
+            let ctx = context::item_ctx(path, mirror.item_text(), &item);
             let report = aiguard_lints::check_item_in(&parsed, marker, config, ctx);
             for f in report.findings {
                 if f.level != Level::Allow {

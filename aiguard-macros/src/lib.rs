@@ -28,6 +28,28 @@ mod nested;
 mod outline;
 mod shape;
 
+/// The `.rs` files under `dir` (the repository's, for tests that run on real code), sorted,
+/// `target/` left out.
+#[cfg(test)]
+fn rs_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.map(|e| e.expect("a directory entry").path()) {
+            if path.is_dir() && !path.ends_with("target") {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 use proc_macro::TokenStream;
 
 /// Marks an item as AI-generated. Arguments (all optional): `model = ".."`,

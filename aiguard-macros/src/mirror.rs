@@ -427,20 +427,6 @@ mod tests {
     /// copy, the findings and their places (mapped back) are those of the original tokens.
     #[test]
     fn fixtures_check_the_same_on_the_copy() {
-        fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            let mut entries: Vec<_> = std::fs::read_dir(dir)
-                .expect("fixtures directory")
-                .map(|e| e.expect("entry").path())
-                .collect();
-            entries.sort();
-            for path in entries {
-                if path.is_dir() {
-                    rs_files(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(path);
-                }
-            }
-        }
         type Seen = Vec<(String, String, (usize, usize), Vec<(usize, usize)>)>;
         fn seen(report: aiguard_lints::Report, map: &dyn Fn(Span) -> Span) -> Seen {
             let at = |s: Span| {
@@ -457,8 +443,7 @@ mod tests {
                 .collect()
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
-        let mut files = Vec::new();
-        rs_files(&root.join("fixtures/rules"), &mut files);
+        let mut files = crate::rs_files(&root.join("fixtures/rules"));
         files.push(root.join("prefilter/aliases.rs"));
         let config = aiguard_lints::Config::default();
         let marker = aiguard_lints::AiMarker::default();
