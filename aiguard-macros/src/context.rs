@@ -279,7 +279,7 @@ fn is_marker(content: &TokenStream) -> bool {
             _ => break,
         }
     }
-    last.is_some_and(|id| id == "ai_generated")
+    last.is_some_and(|id| id == aiguard_lints::ai::MARKER_NAME)
 }
 
 fn is_test_attr(content: TokenStream) -> bool {

@@ -88,7 +88,7 @@ fn marker_args(content: TokenStream) -> Option<TokenStream> {
         [TokenTree::Group(g)] => g.delimiter() == Delimiter::Parenthesis,
         _ => false,
     };
-    (last == "ai_generated" && args_ok).then_some(content)
+    (last == aiguard_lints::ai::MARKER_NAME && args_ok).then_some(content)
 }
 
 /// `path` → `path(__nested(..))`, `path(args)` → `path(args, __nested(..))`.

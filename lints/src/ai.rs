@@ -33,12 +33,16 @@ impl AiMarker {
     }
 }
 
-/// Whether an attribute is the marker: its path's last segment is `ai_generated`.
+/// The marker's name: the last segment of its path (`#[ai_generated]`,
+/// `#[aiguard_macros::ai_generated(..)]`, `use aiguard_macros::ai_generated;`).
+pub const MARKER_NAME: &str = "ai_generated";
+
+/// Whether an attribute is the marker: its path's last segment is [`MARKER_NAME`].
 pub fn is_marker(attr: &syn::Attribute) -> bool {
     attr.path()
         .segments
         .last()
-        .is_some_and(|s| s.ident == "ai_generated")
+        .is_some_and(|s| s.ident == MARKER_NAME)
 }
 
 /// Finds the marker among outer attributes and parses its arguments.

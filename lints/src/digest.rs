@@ -139,7 +139,7 @@ fn is_skipped_attr(content: &TokenStream) -> bool {
             _ => break,
         }
     }
-    last_ident.as_deref() == Some("ai_generated")
+    last_ident.as_deref() == Some(crate::ai::MARKER_NAME)
 }
 
 /// The digest of any item's tokens.

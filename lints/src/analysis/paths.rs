@@ -202,7 +202,7 @@ impl std::fmt::Debug for UseMap {
 fn is_marker_import(tree: &syn::UseTree) -> bool {
     match tree {
         syn::UseTree::Path(p) => is_marker_import(&p.tree),
-        syn::UseTree::Name(n) => n.ident == "ai_generated",
+        syn::UseTree::Name(n) => n.ident == crate::ai::MARKER_NAME,
         _ => false,
     }
 }
